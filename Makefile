@@ -1,0 +1,64 @@
+# The two commands in README.md are the contract: `make run` and `make test`.
+# Everything below is set up on demand, so both work from a fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+STAMP     := $(VENV)/.installed
+MODEL_DIR ?= $(HOME)/.cache/ajc-assistant/models
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help setup train run shell lint validate test-stories test clean
+
+help:
+	@echo "make run    - set up, train if needed, start the assistant (REST + socket.io on :5005, actions on :5055)"
+	@echo "make test   - set up, train if needed, run the whole test suite"
+	@echo "make train  - train the model only if its inputs changed"
+	@echo "make shell  - chat with the assistant in this terminal"
+	@echo "make lint   - ruff"
+
+# Python 3.10 is required by Rasa 3.6. The pyenv shim alone is not enough: it refuses when the
+# selected pyenv version is another one, so fall back to pyenv's own install folder.
+$(STAMP): pyproject.toml requirements.lock
+	@set -e; \
+	if [ ! -x $(PY) ]; then \
+	  py=$$(scripts/find-python310); \
+	  echo "Creating $(VENV) with $$py"; \
+	  "$$py" -m venv $(VENV); \
+	fi; \
+	$(PY) -m pip install -q -r requirements.lock; \
+	$(PY) -m pip install -q --no-deps -e .; \
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The model is cached by a hash of everything that shapes it, so unchanged inputs never retrain
+# (site and program data are read at run time and are not inputs).
+train: setup
+	@scripts/train-if-needed
+
+run: train
+	@scripts/run-assistant
+
+shell: train
+	@scripts/run-assistant --shell
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: train
+	$(RASA) test core --model "$$(scripts/model-path)" --stories tests/stories \
+	  --fail-on-prediction-errors --out results/stories
+
+test: lint validate test-stories
+	AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest
+
+clean:
+	rm -rf results .pytest_cache .ruff_cache

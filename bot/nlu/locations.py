@@ -1,0 +1,92 @@
+"""Recognise ZIP codes and place names (neighborhoods, suburbs) in both languages.
+
+Place names come from the directory data, not from the NLU files, so adding a place is a data
+edit. Matching uses spaCy's PhraseMatcher over accent- and case-folded text; the patterns are
+built when the model is loaded, which is why new places need no retraining.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import spacy
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.matcher import PhraseMatcher
+
+from bot.directory import load_directory
+from bot.textnorm import normalize
+
+ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+LOCATION_ENTITIES = ("zip", "place")
+
+
+class PlaceMatcher:
+    """PhraseMatcher over every place name and alias the directory knows."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._nlp = spacy.blank("xx")
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._matcher.add("place", [self._nlp.make_doc(normalize(name)) for name in names])
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of place names in ``text``, longest first where they overlap."""
+        doc = self._nlp.make_doc(normalize(text))
+        spans = [doc[start:end] for _, start, end in self._matcher(doc)]
+        chosen = spacy.util.filter_spans(spans)
+        return [(span.start_char, span.end_char) for span in chosen]
+
+
+def find_locations(text: str, matcher: PlaceMatcher) -> list[dict[str, Any]]:
+    """ZIP and place entities in ``text`` as Rasa entity dicts (value is the text as typed)."""
+    found = [
+        {"entity": "zip", "start": m.start(1), "end": m.end(1), "value": m.group(1)}
+        for m in ZIP_PATTERN.finditer(text)
+    ]
+    found += [
+        {"entity": "place", "start": start, "end": end, "value": text[start:end]}
+        for start, end in matcher.find(text)
+    ]
+    return found
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LocationExtractor(GraphComponent, EntityExtractorMixin):
+    """Deterministic ZIP and place entities; they replace overlapping guesses from DIET."""
+
+    def __init__(self, matcher: PlaceMatcher) -> None:
+        self._matcher = matcher
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LocationExtractor:
+        names = [name for name, _ in load_directory().gazetteer()]
+        return cls(PlaceMatcher(names))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            ours = self.add_extractor_name(find_locations(text, self._matcher))
+            kept = [
+                entity
+                for entity in message.get(ENTITIES, [])
+                if entity.get("entity") not in LOCATION_ENTITIES
+                or not any(_overlaps(entity, mine) for mine in ours)
+            ]
+            message.set(ENTITIES, kept + ours, add_to_output=True)
+        return messages

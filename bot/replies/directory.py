@@ -1,0 +1,110 @@
+"""Replies about where the job centers are: nearest by ZIP or place, and the full list."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from bot import CONTENT_DIR
+from bot.directory import load_directory
+from bot.directory.model import Location, LocationProblem, Nearby, Site
+from bot.replies import Reply
+from bot.texts import render
+
+NEAREST_LIMIT = 3
+
+
+@lru_cache(maxsize=1)
+def network_facts() -> dict[str, Any]:
+    """Network-wide facts (AJC counts, LevelUpAJC) from content/network.yml."""
+    return yaml.safe_load((CONTENT_DIR / "network.yml").read_text(encoding="utf-8"))
+
+
+def location_buttons(language: str | None) -> tuple[tuple[str, str], ...]:
+    return ((render("btn_all_centers", language), "/list_ajcs"),)
+
+
+def site_card(nearby: Nearby, language: str | None) -> Reply:
+    """One site with what is known of it; unknown facts are said to be unknown, never guessed."""
+    site = nearby.site
+    lines = [render("dir_site_heading", language, name=site.name(language or "en"),
+                    miles=f"{nearby.miles:.1f}")]
+    lines.append(render("dir_site_address", language, address=site.address_line)
+                 if site.address_line else render("dir_site_address_unknown", language))
+    lines.append(render("dir_site_phone", language, phone=site.phone)
+                 if site.phone else render("dir_site_phone_unknown", language))
+    lines.append(render("dir_site_hours", language, hours=site.hours)
+                 if site.hours else render("dir_site_hours_unknown", language))
+    if site.spanish_staff:
+        lines.append(render("dir_site_spanish", language))
+    if site.map_url:
+        lines.append(render("dir_site_map", language, url=site.map_url))
+    return Reply("\n".join(lines))
+
+
+def nearest_replies(location: Location, language: str | None) -> list[Reply]:
+    """The nearest AJCs to ``location``, one message per site, then what we still do not know."""
+    nearby = load_directory().nearest(location, limit=NEAREST_LIMIT)
+    place = location.place.display_name(language or "en") if location.place else location.label
+    replies = [Reply(render("dir_nearest_intro", language, place=place))]
+    replies += [site_card(item, language) for item in nearby]
+    if any(not (item.site.phone and item.site.hours) for item in nearby):
+        replies.append(Reply(render("dir_nearest_footer", language), location_buttons(language)))
+    return replies
+
+
+def problem_reply(problem: LocationProblem, language: str | None) -> Reply:
+    """Why a ZIP or place can't be used, and what to send instead; never a wrong site."""
+    if problem.reason == "outside_area":
+        if problem.state == "IL":
+            text = render("dir_outside_area_illinois", language, zip=problem.input,
+                          county=problem.county)
+        else:
+            text = render("dir_outside_area_other_state", language, zip=problem.input,
+                          state=problem.state)
+    elif problem.reason == "invalid_zip":
+        text = render("dir_invalid_zip", language, zip=problem.input)
+    elif problem.reason == "too_broad":
+        text = render("dir_too_broad", language, place=problem.input)
+    else:
+        text = render("dir_unknown_place", language, place=problem.input)
+    return Reply(text, location_buttons(language))
+
+
+def location_replies(text: str, language: str | None) -> tuple[list[Reply], bool]:
+    """Replies for a ZIP code or place name as the user gave it, and whether it was usable."""
+    value = text.strip()
+    found = (load_directory().resolve(zip_code=value) if value.isdigit()
+             else load_directory().resolve(place=value))
+    if isinstance(found, LocationProblem):
+        return [problem_reply(found, language)], False
+    return nearest_replies(found, language), True
+
+
+def _list_lines(sites: list[Site], language: str | None) -> list[str]:
+    return [
+        render("dir_list_item", language, name=site.name(language or "en"),
+               address=site.address_line)
+        if site.address_line
+        else render("dir_list_item_no_address", language, name=site.name(language or "en"))
+        for site in sites
+    ]
+
+
+def list_replies(language: str | None) -> list[Reply]:
+    """Every AJC in the data, Chicago first, with the network's official count."""
+    counts = network_facts()["ajc_count"]
+    ajcs = load_directory().ajcs()
+    chicago = [site for site in ajcs if site.area == "chicago"]
+    suburban = [site for site in ajcs if site.area != "chicago"]
+    body = [render("dir_list_heading_chicago", language), *_list_lines(chicago, language), "",
+            render("dir_list_heading_suburban", language), *_list_lines(suburban, language)]
+    return [
+        Reply(render("dir_list_intro", language, count=counts["total"],
+                     chicago=counts["chicago"], suburban=counts["suburban"])),
+        Reply("\n".join(body)),
+        Reply(render("dir_list_footer", language),
+              ((render("btn_nearest_center", language), "/find_ajc"),)),
+    ]

@@ -1,0 +1,86 @@
+"""Short real conversations over the REST webhook, with both servers running.
+
+Each test is what a person would type; the checks are what they would read.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.servers import Assistant
+
+pytestmark = pytest.mark.e2e
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(message.get("text", "") for message in messages)
+
+
+def test_english_nearest_center_by_zip(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    greeting = texts(assistant.say(sender, "hi"))
+    assert "job center" in greeting.lower()
+    reply = assistant.say(sender, "nearest job center to 60623")
+    assert "Pilsen" in reply[1]["text"], "the first site listed must be the Pilsen AJC"
+    assert "1700 W. 18th St" in reply[1]["text"]
+    assert "Spanish-speaking staff" in reply[1]["text"]
+    assert "miles" in texts(reply)
+
+
+def test_spanish_asks_for_a_location_then_answers(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assert "¡Hola!" in texts(assistant.say(sender, "hola"))
+    question = texts(assistant.say(sender, "donde queda la oficina de empleo mas cercana"))
+    assert "código postal" in question
+    reply = assistant.say(sender, "60623")
+    assert "Pilsen" in reply[1]["text"]
+    assert "Dirección" in reply[1]["text"] and "millas" in reply[1]["text"]
+
+
+def test_spanish_neighborhood_name_and_sticky_language(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    reply = texts(assistant.say(sender, "hay un centro de empleo cerca de la villita?"))
+    assert "Pilsen" in reply and "Personal que habla español" in reply
+    follow_up = texts(assistant.say(sender, "ok"))
+    assert "¿En qué más le puedo ayudar?" in follow_up
+
+
+def test_website_metadata_sets_spanish_from_the_first_message(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    reply = texts(assistant.say(sender, "60608", metadata={"language": "es"}))
+    assert "Los centros de empleo más cercanos" in reply and "Pilsen" in reply
+
+
+def test_explicit_switch_from_spanish_to_english(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assert "¡Hola!" in texts(assistant.say(sender, "buenas tardes"))
+    assert "continue in English" in texts(assistant.say(sender, "English please"))
+    assert "You're welcome" in texts(assistant.say(sender, "thanks"))
+
+
+def test_english_list_of_all_centers(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    reply = texts(assistant.say(sender, "list all job centers"))
+    assert "10 American Job Centers" in reply
+    assert "Truman" in reply and "Harvey" in reply
+
+
+def test_zip_outside_cook_county_gets_no_site(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    reply = texts(assistant.say(sender, "is there a job center near 60101"))
+    assert "DuPage" in reply and "outside Chicago and Cook County" in reply
+    assert "miles" not in reply
+
+
+def test_another_language_gets_a_bilingual_answer(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    reply = texts(assistant.say(sender, "Bonjour, je cherche un travail à Chicago"))
+    assert "English and Spanish" in reply and "inglés y español" in reply
+
+
+def test_spanish_fallback_offers_topics(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hola")
+    reply = assistant.say(sender, "zxqv blorp")
+    assert "otra forma" in reply[0]["text"]
+    assert len(reply[0].get("buttons", [])) >= 4

@@ -1,0 +1,110 @@
+"""The referrals table and the database engine, durable on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed_permanently"
+STATES = (PENDING, DELIVERED, FAILED)
+
+metadata = MetaData()
+
+# All times are UTC without a zone, the same on SQLite (no zone support) and PostgreSQL.
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("idempotency_key", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("phone", String(12)),
+    Column("email", String(254)),
+    Column("zip_or_area", String(80)),
+    Column("topic", String(32), nullable=False),
+    Column("sector", String(40)),
+    Column("preferred_language", String(2), nullable=False),
+    Column("preferred_time", String(80)),
+    Column("company", String(160)),
+    Column("hiring_need", String(500)),
+    Column("consent_text_version", String(32), nullable=False),
+    Column("consented_at", DateTime, nullable=False),
+    Column("routed_to", String(64), nullable=False),
+    Column("routing_reason", String(300), nullable=False),
+    Column("sender_id", String(128)),
+    Column("state", String(24), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("lease_until", DateTime),
+    Column("lease_owner", String(36)),
+    Column("last_error", String(200)),
+    Column("delivered_at", DateTime),
+    CheckConstraint(f"state IN {STATES}", name="ck_referrals_state"),
+    CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="ck_referrals_contact"),
+    Index("ix_referrals_due", "state", "next_attempt_at"),
+)
+
+
+def utcnow() -> datetime:
+    """Now in UTC, zone-less, as every time column stores it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_durability(dbapi_connection, _record) -> None:
+    """WAL lets workers read while the bot writes; synchronous=FULL makes each commit survive a
+    power cut, not only a crash, because the bot tells the person "received" right after it."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(db_url: str) -> Engine:
+    """One engine per database URL for the process, with the table created on first use.
+
+    ``hide_parameters`` keeps personal data out of SQL error messages that may reach a log.
+    """
+    with _engines_lock:
+        engine = _engines.get(db_url)
+        if engine is not None:
+            return engine
+        url = make_url(db_url)
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_durability)
+        else:
+            engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
+        try:
+            metadata.create_all(engine)
+        except DBAPIError:
+            # Another process created the table at the same moment; fine if it is there now.
+            if not inspect(engine).has_table(referrals.name):
+                raise
+        _engines[db_url] = engine
+        return engine

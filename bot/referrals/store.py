@@ -1,0 +1,245 @@
+"""Writing and reading referrals. A referral is committed before anyone is told it was received."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+
+from bot.referrals.config import Settings
+from bot.referrals.reference import new_reference, normalize_reference
+from bot.referrals.routing import Route, load_routing
+from bot.referrals.schema import DELIVERED, FAILED, PENDING, engine_for, referrals, utcnow
+from bot.referrals.validation import (
+    KINDS,
+    LANGUAGES,
+    TOPICS,
+    clean_text,
+    validate_email,
+    validate_name,
+    validate_phone,
+    validate_zip_or_area,
+)
+
+log = logging.getLogger("bot.referrals")
+
+# Set when a referral is stored, so a worker in this process sends it without waiting to poll.
+new_referral_stored = threading.Event()
+
+_REFERENCE_TRIES = 8
+
+
+class InvalidReferral(ValueError):
+    """A field is missing or invalid. The message names the field, never the value."""
+
+
+def _optional(field: str, text: str | None, max_length: int) -> str | None:
+    if text is None or not str(text).strip():
+        return None
+    cleaned = clean_text(text, max_length)
+    if cleaned is None:
+        raise InvalidReferral(f"{field} is longer than {max_length} characters")
+    return cleaned
+
+
+def _required_choice(field: str, value: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise InvalidReferral(f"{field} must be one of {', '.join(choices)}")
+    return value
+
+
+def _referral_values(
+    *,
+    kind: str,
+    name: str,
+    topic: str,
+    preferred_language: str,
+    consent_text_version: str,
+    consented_at: datetime,
+    routing: Route,
+    phone: str | None,
+    email: str | None,
+    zip_or_area: str | None,
+    preferred_time: str | None,
+    company: str | None,
+    hiring_need: str | None,
+    sector: str | None,
+    sender_id: str | None,
+) -> dict[str, object]:
+    """The row to store, checked field by field; only what a call-back needs is kept."""
+    values: dict[str, object] = {
+        "kind": _required_choice("kind", kind, KINDS),
+        "topic": _required_choice("topic", topic, TOPICS),
+        "preferred_language": _required_choice("preferred_language", preferred_language, LANGUAGES),
+    }
+    values["name"] = validate_name(name)
+    if values["name"] is None:
+        raise InvalidReferral("name is missing or not a name")
+    values["phone"] = validate_phone(phone) if phone else None
+    values["email"] = validate_email(email) if email else None
+    if phone and values["phone"] is None:
+        raise InvalidReferral("phone is not a valid US phone number")
+    if email and values["email"] is None:
+        raise InvalidReferral("email is not a valid e-mail address")
+    if values["phone"] is None and values["email"] is None:
+        raise InvalidReferral("a phone number or an e-mail address is needed for the call-back")
+    values["zip_or_area"] = validate_zip_or_area(zip_or_area) if zip_or_area else None
+    if zip_or_area and values["zip_or_area"] is None:
+        raise InvalidReferral("zip_or_area is not a ZIP code or a place name")
+    if sector is not None and sector not in load_routing().sector_sites:
+        raise InvalidReferral("sector is not one of the sectors in content/routing.yml")
+    values["sector"] = sector
+    values["preferred_time"] = _optional("preferred_time", preferred_time, 80)
+    values["company"] = _optional("company", company, 160)
+    values["hiring_need"] = _optional("hiring_need", hiring_need, 500)
+    if kind == "employer" and values["company"] is None:
+        raise InvalidReferral("company is needed for an employer referral")
+    if kind != "employer" and (values["company"] or values["hiring_need"]):
+        raise InvalidReferral("company and hiring_need are kept for employers only")
+    values["consent_text_version"] = _optional("consent_text_version", consent_text_version, 32)
+    if not values["consent_text_version"] or not isinstance(consented_at, datetime):
+        raise InvalidReferral("consent_text_version and consented_at are required")
+    if consented_at.tzinfo is not None:
+        consented_at = consented_at.astimezone(timezone.utc).replace(tzinfo=None)
+    values["consented_at"] = consented_at
+    values["routed_to"] = routing.site_id
+    values["routing_reason"] = routing.reason[:300]
+    values["sender_id"] = _optional("sender_id", sender_id, 128)
+    return values
+
+
+def create_referral(
+    *,
+    kind: str,
+    name: str,
+    topic: str,
+    preferred_language: str,
+    consent_text_version: str,
+    consented_at: datetime,
+    routing: Route,
+    phone: str | None = None,
+    email: str | None = None,
+    zip_or_area: str | None = None,
+    preferred_time: str | None = None,
+    company: str | None = None,
+    hiring_need: str | None = None,
+    sector: str | None = None,
+    sender_id: str | None = None,
+    idempotency_key: str | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """Store a referral durably and return its reference (``AJC-XXXX-XX``) for the person.
+
+    The row is committed before this returns, so the bot may then say "received". Passing the
+    same ``idempotency_key`` again (a retried form submission) returns the first reference and
+    stores nothing new. Raises InvalidReferral naming the bad field.
+    """
+    values = _referral_values(
+        kind=kind,
+        name=name,
+        topic=topic,
+        preferred_language=preferred_language,
+        consent_text_version=consent_text_version,
+        consented_at=consented_at,
+        routing=routing,
+        phone=phone,
+        email=email,
+        zip_or_area=zip_or_area,
+        preferred_time=preferred_time,
+        company=company,
+        hiring_need=hiring_need,
+        sector=sector,
+        sender_id=sender_id,
+    )
+    try:
+        key = str(uuid.UUID(idempotency_key)) if idempotency_key else str(uuid.uuid4())
+    except ValueError as error:
+        raise InvalidReferral("idempotency_key must be a UUID") from error
+    engine = engine_for((settings or Settings.from_env()).db_url)
+    for _ in range(_REFERENCE_TRIES):
+        now = utcnow()
+        row = {
+            **values,
+            "reference": new_reference(),
+            "idempotency_key": key,
+            "created_at": now,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        try:
+            with engine.begin() as connection:
+                connection.execute(referrals.insert().values(**row))
+        except IntegrityError:
+            with engine.connect() as connection:
+                existing = connection.execute(
+                    select(referrals.c.reference).where(referrals.c.idempotency_key == key)
+                ).scalar()
+            if existing:
+                log.info("referral %s submitted again; kept the first", existing)
+                return existing
+            continue  # the random reference was taken: draw another
+        log.info("referral %s stored, routed to %s", row["reference"], row["routed_to"])
+        new_referral_stored.set()
+        return row["reference"]
+    raise RuntimeError("could not draw an unused reference number")
+
+
+def list_referrals(
+    *, state: str | None = None, limit: int | None = None, settings: Settings | None = None
+) -> list[Row]:
+    """Referrals, newest first, optionally only those in one delivery state."""
+    query = select(referrals).order_by(referrals.c.created_at.desc(), referrals.c.id.desc())
+    if state:
+        query = query.where(referrals.c.state == state)
+    if limit:
+        query = query.limit(limit)
+    with engine_for((settings or Settings.from_env()).db_url).connect() as connection:
+        return list(connection.execute(query))
+
+
+def get_referral(reference: str, *, settings: Settings | None = None) -> Row | None:
+    """One referral by the reference the person quotes, typed in any case or spacing."""
+    canonical = normalize_reference(reference)
+    if canonical is None:
+        return None
+    with engine_for((settings or Settings.from_env()).db_url).connect() as connection:
+        return connection.execute(
+            select(referrals).where(referrals.c.reference == canonical)
+        ).first()
+
+
+def requeue_failed(
+    references: Sequence[str] | None = None, *, settings: Settings | None = None
+) -> int:
+    """Send permanently failed referrals again (all of them if no references are given)."""
+    condition = referrals.c.state == FAILED
+    if references is not None:
+        canonical = [normalize_reference(ref) for ref in references]
+        condition = and_(condition, referrals.c.reference.in_([c for c in canonical if c]))
+    update = (
+        referrals.update()
+        .where(condition)
+        .values(state=PENDING, next_attempt_at=utcnow(), lease_until=None, lease_owner=None)
+    )
+    with engine_for((settings or Settings.from_env()).db_url).begin() as connection:
+        count = connection.execute(update).rowcount
+    if count:
+        new_referral_stored.set()
+    return count
+
+
+def purge_delivered(older_than: timedelta, *, settings: Settings | None = None) -> int:
+    """Delete referrals delivered longer ago than ``older_than``: the partner has them now."""
+    cutoff = utcnow() - older_than
+    delete = referrals.delete().where(
+        and_(referrals.c.state == DELIVERED, referrals.c.delivered_at < cutoff)
+    )
+    with engine_for((settings or Settings.from_env()).db_url).begin() as connection:
+        return connection.execute(delete).rowcount

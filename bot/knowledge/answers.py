@@ -1,0 +1,124 @@
+"""Compose the reply to a program question from the knowledge data and the text catalog.
+
+Texts carry the wording per language; facts (numbers, names, URLs) are filled in from the
+knowledge YAML by their id, so a fact changes in one place and both languages follow. The
+sources listed with an answer are worked out from the facts it actually shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from bot import texts
+from bot.knowledge.sectors import resolve_sector
+from bot.knowledge.store import DEFAULT_VARIANT, Fact, Variant, knowledge
+
+# The intents this module answers (the lead's actions route them here).
+TOPICS = (
+    "ask_training_funding",
+    "new_arrival_services",
+    "ask_work_permit",
+    "ask_tps",
+    "ask_legal_help",
+    "ask_sector_programs",
+    "employer_ojt",
+    "employer_iwt",
+    "employer_hiring_events",
+    "employer_contact",
+    "ask_unemployment",
+)
+
+UNKNOWN_SECTOR_VARIANT = "unknown_sector"
+YEAR_SUFFIX = "_year"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant sends: a short text, buttons (title, payload) and the sources used."""
+
+    text: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def answer(
+    topic: str, language: str | None, detail: str | None = None, sector: str | None = None
+) -> Answer:
+    """The reply to ``topic`` (an intent name) in ``language``.
+
+    ``detail`` picks a deeper answer (e.g. "eligibility", "customized"); ``sector`` may be an id
+    or any word for a sector ("cdl", "almacen"). Unknown details fall back to the plain answer.
+    """
+    variants = knowledge().answers.get(topic)
+    if variants is None:
+        raise ValueError(f"no knowledge answer for topic {topic!r}; topics are {TOPICS}")
+    variant = _pick(variants, detail, sector)
+    lang = texts.reply_language(language)
+    values = fact_values(lang)
+    body = "\n".join(texts.render(key, lang, **values) for key in variant.text_keys)
+    buttons = [
+        (texts.render(b.title_key, lang), payload(b.intent, b.entities)) for b in variant.buttons
+    ]
+    return Answer(body, buttons, _sources(variant, lang))
+
+
+def payload(intent: str, entities: dict[str, str] | None = None) -> str:
+    """A Rasa button payload: ``/intent`` or ``/intent{"entity":"value"}``."""
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'), ensure_ascii=False)}"
+
+
+def fact_values(language: str) -> dict[str, object]:
+    """Every fact's value as a text placeholder, plus ``<id>_year`` for dated facts."""
+    values: dict[str, object] = {}
+    for fact in knowledge().facts.values():
+        if fact.value is not None:
+            values[fact.id] = _display(fact.value, language)
+        if fact.source_year is not None:
+            values[fact.id + YEAR_SUFFIX] = fact.source_year
+    return values
+
+
+def facts_shown(variant: Variant, language: str) -> list[Fact]:
+    """The facts behind a reply: those its texts fill in, then those it cites for its wording."""
+    facts = knowledge().facts
+    ids: list[str] = []
+    for key in variant.text_keys:
+        for name in sorted(texts.placeholders(texts.catalog(language)[key])):
+            base = name.removesuffix(YEAR_SUFFIX) if name not in facts else name
+            if base in facts:
+                ids.append(base)
+    ids.extend(variant.fact_ids)
+    return [facts[i] for i in dict.fromkeys(ids)]
+
+
+def _pick(variants: dict[str, Variant], detail: str | None, sector: str | None) -> Variant:
+    """Sector answer if the topic has one, else the detail asked for, else the plain answer."""
+    sector_id = resolve_sector(sector)
+    if sector_id in variants:
+        return variants[sector_id]
+    wanted = (detail or "").strip().lower()
+    if wanted in variants:
+        return variants[wanted]
+    if sector and sector_id is None and UNKNOWN_SECTOR_VARIANT in variants:
+        return variants[UNKNOWN_SECTOR_VARIANT]
+    return variants[DEFAULT_VARIANT]
+
+
+def _display(value: object, language: str) -> object:
+    """Month facts ("2023-07") read as "July 2023" / "julio de 2023"; others as stored."""
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        return value
+    months = [m.strip() for m in texts.render("kn_months", language).split(",")]
+    year, month = match.groups()
+    return texts.render("kn_month_year", language, month=months[int(month) - 1], year=year)
+
+
+def _sources(variant: Variant, language: str) -> list[str]:
+    urls = [url for fact in facts_shown(variant, language) for url in fact.urls]
+    return list(dict.fromkeys(urls))

@@ -1,0 +1,265 @@
+"""Program knowledge read from ``content/knowledge/*.yml``: facts with their sources, the gaps we
+know about, which texts answer which question, and the words people use for each sector.
+
+Staff edit the YAML, not this module. Loading checks everything an edit can break (a missing
+source, a dated fact without its year, an answer naming a fact or intent that does not exist) so
+a bad edit fails when the action server starts, not in front of a user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import CONTENT_DIR
+
+KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
+
+# confirmed: seen on the cited page; dated: confirmed but old (source_year required);
+# official_link: a government site's own address; general: a plain summary backed by the page.
+STATUSES = frozenset({"confirmed", "dated", "official_link", "general"})
+
+# Intents a button may trigger; they must exist in the lead's domain.yml.
+INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "capabilities",
+        "human_handoff",
+        "out_of_scope",
+        "change_language",
+        "find_ajc",
+        "list_ajcs",
+        "inform_location",
+        "ask_hours",
+        "ask_training_funding",
+        "new_arrival_services",
+        "ask_work_permit",
+        "ask_tps",
+        "ask_legal_help",
+        "ask_sector_programs",
+        "employer_ojt",
+        "employer_iwt",
+        "employer_hiring_events",
+        "employer_contact",
+        "ask_unemployment",
+        "request_referral",
+    }
+)
+
+DEFAULT_VARIANT = "default"
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file breaks a rule; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact as the assistant may state it, with where it comes from."""
+
+    id: str
+    statement: str
+    status: str
+    sources: tuple[str, ...]
+    checked: dt.date
+    value: Any = None
+    source_year: int | None = None
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Links a user can follow to check the fact: the cited pages, or the official link."""
+        cited = tuple(s for s in self.sources if s.startswith(("http://", "https://")))
+        if cited:
+            return cited
+        if isinstance(self.value, str) and self.value.startswith("https://"):
+            return (self.value,)
+        return ()
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something we looked for and did not find, kept so nobody fills the gap by guessing."""
+
+    id: str
+    note: str
+    looked_in: str
+    checked: dt.date
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    """A follow-up button: a text key for its title and the intent (plus entities) it sends."""
+
+    title_key: str
+    intent: str
+    entities: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One reply: texts shown in order, facts behind their wording, buttons to go deeper."""
+
+    text_keys: tuple[str, ...]
+    fact_ids: tuple[str, ...]
+    buttons: tuple[ButtonSpec, ...]
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A sector id with the words that name it (``exact_only`` ones only as a whole message)."""
+
+    id: str
+    synonyms: tuple[str, ...]
+    exact_only: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything in ``content/knowledge``, merged across topic files."""
+
+    facts: dict[str, Fact]
+    unknowns: dict[str, Unknown]
+    answers: dict[str, dict[str, Variant]]
+    sectors: dict[str, Sector]
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    """The shipped knowledge, read once per process."""
+    return load(KNOWLEDGE_DIR)
+
+
+def load(directory: Path) -> Knowledge:
+    """Read and check every ``*.yml`` in ``directory``; ids must be unique across files."""
+    facts: dict[str, Fact] = {}
+    unknowns: dict[str, Unknown] = {}
+    answers: dict[str, dict[str, Variant]] = {}
+    sectors: dict[str, Sector] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        where = path.name
+        _merge(facts, _facts(data.get("facts") or {}, where), where)
+        _merge(unknowns, _unknowns(data.get("unknowns") or {}, where), where)
+        _merge(answers, _answers(data.get("answers") or {}, where), where)
+        _merge(sectors, _sectors(data.get("sectors") or {}, where), where)
+    _check_references(facts, answers)
+    return Knowledge(facts, unknowns, answers, sectors)
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any], where: str) -> None:
+    for key, value in new.items():
+        if key in into:
+            raise KnowledgeError(f"{where}: {key!r} is defined in two files")
+        into[key] = value
+
+
+def _date(raw: Any, where: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError as error:
+        raise KnowledgeError(f"{where}: 'checked' must be a date like 2026-11-24") from error
+
+
+def _facts(raw: Mapping[str, Any], where: str) -> dict[str, Fact]:
+    facts = {}
+    for fact_id, entry in raw.items():
+        here = f"{where}: fact {fact_id!r}"
+        missing = [k for k in ("statement", "status", "source", "checked") if not entry.get(k)]
+        if missing:
+            raise KnowledgeError(f"{here} lacks {', '.join(missing)}")
+        if entry["status"] not in STATUSES:
+            raise KnowledgeError(f"{here}: status must be one of {sorted(STATUSES)}")
+        source_year = entry.get("source_year")
+        if entry["status"] == "dated" and not isinstance(source_year, int):
+            raise KnowledgeError(f"{here}: a dated fact needs source_year (the source's year)")
+        source = entry["source"]
+        facts[fact_id] = Fact(
+            id=fact_id,
+            statement=" ".join(str(entry["statement"]).split()),
+            status=entry["status"],
+            sources=tuple(source) if isinstance(source, list) else (str(source),),
+            checked=_date(entry["checked"], here),
+            value=entry.get("value"),
+            source_year=source_year,
+        )
+    return facts
+
+
+def _unknowns(raw: Mapping[str, Any], where: str) -> dict[str, Unknown]:
+    unknowns = {}
+    for unknown_id, entry in raw.items():
+        here = f"{where}: unknown {unknown_id!r}"
+        missing = [k for k in ("note", "looked_in", "checked") if not entry.get(k)]
+        if missing:
+            raise KnowledgeError(f"{here} lacks {', '.join(missing)}")
+        if "value" in entry:
+            raise KnowledgeError(f"{here} has a value: move it to facts with a source, or drop it")
+        unknowns[unknown_id] = Unknown(
+            unknown_id,
+            " ".join(entry["note"].split()),
+            entry["looked_in"],
+            _date(entry["checked"], here),
+        )
+    return unknowns
+
+
+def _answers(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, Variant]]:
+    answers: dict[str, dict[str, Variant]] = {}
+    for topic, variants in raw.items():
+        if topic not in INTENTS:
+            raise KnowledgeError(f"{where}: answers for {topic!r}, which is not an intent")
+        if DEFAULT_VARIANT not in variants:
+            raise KnowledgeError(f"{where}: {topic!r} has no {DEFAULT_VARIANT!r} answer")
+        answers[topic] = {
+            name: _variant(spec, f"{where}: {topic}.{name}") for name, spec in variants.items()
+        }
+    return answers
+
+
+def _variant(spec: Mapping[str, Any], here: str) -> Variant:
+    if not spec.get("texts"):
+        raise KnowledgeError(f"{here} shows no texts")
+    if not spec.get("buttons"):
+        raise KnowledgeError(f"{here} offers no buttons")
+    buttons = []
+    for button in spec["buttons"]:
+        if button.get("intent") not in INTENTS:
+            raise KnowledgeError(f"{here}: button intent {button.get('intent')!r} is not an intent")
+        buttons.append(
+            ButtonSpec(button["title"], button["intent"], dict(button.get("entities") or {}))
+        )
+    return Variant(tuple(spec["texts"]), tuple(spec.get("facts") or ()), tuple(buttons))
+
+
+def _sectors(raw: Mapping[str, Any], where: str) -> dict[str, Sector]:
+    sectors = {}
+    for sector_id, entry in raw.items():
+        if not entry.get("synonyms"):
+            raise KnowledgeError(f"{where}: sector {sector_id!r} has no synonyms")
+        sectors[sector_id] = Sector(
+            sector_id,
+            tuple(str(s) for s in entry["synonyms"]),
+            tuple(str(s) for s in entry.get("exact_only") or ()),
+        )
+    return sectors
+
+
+def _check_references(facts: dict[str, Fact], answers: dict[str, dict[str, Variant]]) -> None:
+    for topic, variants in answers.items():
+        for name, variant in variants.items():
+            for fact_id in variant.fact_ids:
+                if fact_id not in facts:
+                    raise KnowledgeError(f"answer {topic}.{name} cites unknown fact {fact_id!r}")

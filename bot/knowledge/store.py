@@ -9,6 +9,7 @@ a bad edit fails when the action server starts, not in front of a user.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,9 @@ import yaml
 from bot import CONTENT_DIR
 
 KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
+# Addresses and contacts of sites belong to the directory; facts about a site read them from here
+# (``from_site``) so a site's address is written once.
+SITES_FILE = CONTENT_DIR / "sites.yml"
 
 # confirmed: seen on the cited page; dated: confirmed but old (source_year required);
 # official_link: a government site's own address; general: a plain summary backed by the page.
@@ -140,8 +144,9 @@ def knowledge() -> Knowledge:
     return load(KNOWLEDGE_DIR)
 
 
-def load(directory: Path) -> Knowledge:
+def load(directory: Path, sites_file: Path = SITES_FILE) -> Knowledge:
     """Read and check every ``*.yml`` in ``directory``; ids must be unique across files."""
+    sites = _sites(sites_file)
     facts: dict[str, Fact] = {}
     unknowns: dict[str, Unknown] = {}
     answers: dict[str, dict[str, Variant]] = {}
@@ -149,7 +154,7 @@ def load(directory: Path) -> Knowledge:
     for path in sorted(directory.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         where = path.name
-        _merge(facts, _facts(data.get("facts") or {}, where), where)
+        _merge(facts, _facts(data.get("facts") or {}, sites, where), where)
         _merge(unknowns, _unknowns(data.get("unknowns") or {}, where), where)
         _merge(answers, _answers(data.get("answers") or {}, where), where)
         _merge(sectors, _sectors(data.get("sectors") or {}, where), where)
@@ -173,10 +178,47 @@ def _date(raw: Any, where: str) -> dt.date:
         raise KnowledgeError(f"{where}: 'checked' must be a date like 2026-11-24") from error
 
 
-def _facts(raw: Mapping[str, Any], where: str) -> dict[str, Fact]:
+def _sites(path: Path) -> dict[str, Mapping[str, Any]]:
+    """Site id -> its fields, from the directory's file (empty if it is not there)."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {site["id"]: site for site in data.get("sites") or []}
+
+
+def _from_site(entry: Mapping[str, Any], sites: Mapping[str, Any], here: str) -> dict[str, Any]:
+    """Value, status, sources, date and year of a fact taken from site fields in sites.yml."""
+    ref = entry["from_site"]
+    site = sites.get(ref.get("site"))
+    if site is None:
+        raise KnowledgeError(f"{here}: site {ref.get('site')!r} is not in {SITES_FILE.name}")
+    blocks = []
+    for name in ref.get("fields") or ():
+        block = site.get(name)
+        if not isinstance(block, Mapping) or block.get("value") is None:
+            raise KnowledgeError(f"{here}: {ref['site']}.{name} has no value in {SITES_FILE.name}")
+        if block.get("status") not in ("confirmed", "dated"):
+            raise KnowledgeError(f"{here}: {ref['site']}.{name} is not confirmed")
+        blocks.append(block)
+    if not blocks:
+        raise KnowledgeError(f"{here}: from_site names no fields")
+    years = [int(m[0]) for b in blocks if (m := re.search(r"\d{4}", str(b.get("as_of", ""))))]
+    return {
+        **entry,
+        "value": ", ".join(str(b["value"]) for b in blocks),
+        "status": "dated" if any(b["status"] == "dated" for b in blocks) else "confirmed",
+        "source": list(dict.fromkeys(b["source"] for b in blocks)),
+        "checked": min(str(b["checked"]) for b in blocks),
+        "source_year": min(years) if years else None,
+    }
+
+
+def _facts(raw: Mapping[str, Any], sites: Mapping[str, Any], where: str) -> dict[str, Fact]:
     facts = {}
     for fact_id, entry in raw.items():
         here = f"{where}: fact {fact_id!r}"
+        if "from_site" in entry:
+            entry = _from_site(entry, sites, here)
         missing = [k for k in ("statement", "status", "source", "checked") if not entry.get(k)]
         if missing:
             raise KnowledgeError(f"{here} lacks {', '.join(missing)}")

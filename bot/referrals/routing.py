@@ -50,6 +50,7 @@ class Rule:
 @dataclass(frozen=True)
 class RoutingTable:
     sites: frozenset[str]
+    queues: frozenset[str]
     sector_sites: Mapping[str, str]
     rules: tuple[Rule, ...]
 
@@ -69,6 +70,7 @@ def _check_condition(rule_id: str, key: str, value: object, sectors: Mapping[str
 def parse_routing(data: Mapping) -> RoutingTable:
     """Check and build a routing table, so a typo fails the tests instead of losing a referral."""
     sites = frozenset(data.get("sites") or ())
+    queues = frozenset(data.get("queues") or ())
     sector_sites = dict(data.get("sector_sites") or {})
     for sector, site in sector_sites.items():
         if site not in sites:
@@ -83,14 +85,14 @@ def parse_routing(data: Mapping) -> RoutingTable:
         )
         if not rule.id or not rule.why or len(rule.why) > WHY_MAX:
             raise RoutingError(f"rule {rule.id or '?'}: needs an id and a why of 1-{WHY_MAX} chars")
-        if rule.route_to not in sites and rule.route_to not in PLACEHOLDERS:
-            raise RoutingError(f"rule {rule.id}: route_to {rule.route_to!r} is not a known site")
+        if rule.route_to not in sites | queues and rule.route_to not in PLACEHOLDERS:
+            raise RoutingError(f"rule {rule.id}: route_to {rule.route_to!r} is not a site or queue")
         for key, value in rule.when.items():
             _check_condition(rule.id, key, value, sector_sites)
         rules.append(rule)
     if not rules or rules[-1].when or rules[-1].route_to in PLACEHOLDERS:
         raise RoutingError("the last rule must match everything (when: {}) and name a site")
-    return RoutingTable(sites=sites, sector_sites=sector_sites, rules=tuple(rules))
+    return RoutingTable(sites=sites, queues=queues, sector_sites=sector_sites, rules=tuple(rules))
 
 
 @lru_cache(maxsize=4)

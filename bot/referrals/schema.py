@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,6 +80,11 @@ def _sqlite_durability(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# SQLAlchemy logs result rows at DEBUG when the root logger is that verbose (e.g. a server run
+# with --debug). Rows hold contact data, so this engine's own logger stays at WARNING.
+LOGGING_NAME = "referrals"
+logging.getLogger(f"sqlalchemy.engine.Engine.{LOGGING_NAME}").setLevel(logging.WARNING)
+
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -96,10 +102,14 @@ def engine_for(db_url: str) -> Engine:
         if url.get_backend_name() == "sqlite":
             if url.database and url.database != ":memory:":
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 30})
+            engine = create_engine(
+                url, hide_parameters=True, logging_name=LOGGING_NAME, connect_args={"timeout": 30}
+            )
             event.listen(engine, "connect", _sqlite_durability)
         else:
-            engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
+            engine = create_engine(
+                url, hide_parameters=True, logging_name=LOGGING_NAME, pool_pre_ping=True
+            )
         try:
             metadata.create_all(engine)
         except DBAPIError:

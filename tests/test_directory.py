@@ -236,6 +236,10 @@ def test_a_zip_typed_as_a_place_is_treated_as_a_zip(d) -> None:
     assert located(d.resolve(place="60623")).kind == "zip"
 
 
+def test_an_empty_answer_is_an_unknown_place_not_a_crash(d) -> None:
+    assert problem(d.resolve(place="  ")).reason == "unknown_place"
+
+
 # ------------------------------------------------------------------ gazetteer
 
 

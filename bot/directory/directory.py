@@ -129,12 +129,12 @@ class Directory:
         """A point to measure from, or the reason there is none.
 
         A ZIP wins when both are given. A place answer that is really a ZIP ("60623") is
-        treated as a ZIP.
+        treated as a ZIP; an empty answer is an unknown place rather than an error.
         """
         if zip_code is not None and zip_code.strip():
             return self._resolve_zip(zip_code)
         if place is None or not place.strip():
-            raise ValueError("resolve() needs a zip_code or a place")
+            return LocationProblem("unknown_place", place or zip_code or "")
         if clean_zip(place):
             return self._resolve_zip(place)
         return self._resolve_place(place)

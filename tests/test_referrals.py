@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from bot.referrals import (
     FAILED,
     PENDING,
     InvalidReferral,
+    ReferralNotStored,
     RoutingError,
     Settings,
     create_referral,
@@ -47,6 +48,7 @@ from bot.referrals import (
     load_routing,
     mask_personal_data,
     normalize_reference,
+    purge_delivered,
     requeue_failed,
     route,
     start_background_worker,
@@ -251,6 +253,24 @@ def test_invalid_referrals_are_refused_naming_the_field_not_the_value(
     assert field in str(refused.value)
     assert "103" not in str(refused.value) and "example" not in str(refused.value)
     assert list_referrals(settings=settings) == []
+
+
+def test_an_unreachable_database_is_reported_not_silently_lost(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the database folder should be")
+    with pytest.raises(ReferralNotStored):
+        make_referral(Settings(db_url=f"sqlite:///{blocked / 'referrals.db'}"))
+
+
+def test_old_delivered_referrals_can_be_purged_pending_ones_stay(settings: Settings) -> None:
+    partner = Partner()
+    with running(partner) as url:
+        delivered = make_referral(replace(settings, endpoint=url, secret=SECRET))
+        deliver_due(settings=replace(settings, endpoint=url, secret=SECRET))
+    waiting = make_referral(settings)
+    assert purge_delivered(timedelta(days=30), settings=settings) == 0
+    assert purge_delivered(timedelta(0), settings=settings) == 1
+    assert set(rows_by_reference(settings)) == {waiting} != {delivered}
 
 
 def test_references_are_unambiguous_and_catch_a_mistyped_character() -> None:
@@ -481,7 +501,7 @@ def test_stopping_the_server_between_received_and_delivery_loses_nothing(
 ) -> None:
     script = (
         "import threading, time\n"
-        "from datetime import datetime, timezone\n"
+        "from datetime import datetime, timedelta, timezone\n"
         "from bot.referrals import create_referral, route, start_background_worker\n"
         "start_background_worker(threading.Event())\n"
         "for name in ('Ana', 'Luis', 'Rosa'):\n"

@@ -13,6 +13,7 @@ from bot.referrals.routing import Route, RoutingError, load_routing, route
 from bot.referrals.schema import DELIVERED, FAILED, PENDING
 from bot.referrals.store import (
     InvalidReferral,
+    ReferralNotStored,
     create_referral,
     get_referral,
     list_referrals,
@@ -38,6 +39,7 @@ __all__ = [
     "TOPICS",
     "InvalidReferral",
     "ReferralConfigError",
+    "ReferralNotStored",
     "Route",
     "RoutingError",
     "Settings",

@@ -153,7 +153,9 @@ def _claim(engine: Engine, referral_id: int, owner: str, now: datetime, lease: f
         return connection.execute(claim).rowcount == 1
 
 
-def _record(engine: Engine, row: Row, owner: str, outcome: Outcome, now: datetime, s: Settings):
+def _record(
+    engine: Engine, row: Row, owner: str, outcome: Outcome, now: datetime, settings: Settings
+) -> None:
     attempts = row.attempts + 1
     values: dict[str, object] = {
         "attempts": attempts,
@@ -166,7 +168,7 @@ def _record(engine: Engine, row: Row, owner: str, outcome: Outcome, now: datetim
         values["delivered_at"] = now
         log.info("referral %s delivered (attempt %d)", row.reference, attempts)
     elif outcome.state == PENDING:
-        delay = backoff_seconds(attempts, s, outcome.retry_after)
+        delay = backoff_seconds(attempts, settings, outcome.retry_after)
         values["next_attempt_at"] = now + timedelta(seconds=delay)
         log.warning(
             "referral %s not delivered (%s), retry in %.1fs", row.reference, outcome.error, delay
@@ -190,7 +192,6 @@ def deliver_due(
     now: datetime | None = None,
     *,
     settings: Settings | None = None,
-    session: requests.Session | None = None,
 ) -> int:
     """Try once each referral that is due, and return how many were tried.
 
@@ -220,7 +221,7 @@ def deliver_due(
     with engine.connect() as connection:
         candidates = list(connection.execute(due).scalars())
     tried = 0
-    with session or requests.Session() as http:
+    with requests.Session() as http:
         for referral_id in candidates:
             if not _claim(engine, referral_id, owner, clock(), settings.lease_seconds):
                 continue

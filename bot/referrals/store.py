@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.referrals.config import Settings
 from bot.referrals.reference import new_reference, normalize_reference
@@ -37,6 +37,10 @@ _REFERENCE_TRIES = 8
 
 class InvalidReferral(ValueError):
     """A field is missing or invalid. The message names the field, never the value."""
+
+
+class ReferralNotStored(RuntimeError):
+    """The database could not take the referral: the bot must not say it was received."""
 
 
 def _optional(field: str, text: str | None, max_length: int) -> str | None:
@@ -138,7 +142,8 @@ def create_referral(
 
     The row is committed before this returns, so the bot may then say "received". Passing the
     same ``idempotency_key`` again (a retried form submission) returns the first reference and
-    stores nothing new. Raises InvalidReferral naming the bad field.
+    stores nothing new. Raises InvalidReferral naming the bad field, or ReferralNotStored when
+    the database is unavailable (then offer another way to reach the AJC instead).
     """
     values = _referral_values(
         kind=kind,
@@ -161,7 +166,16 @@ def create_referral(
         key = str(uuid.UUID(idempotency_key)) if idempotency_key else str(uuid.uuid4())
     except ValueError as error:
         raise InvalidReferral("idempotency_key must be a UUID") from error
-    engine = engine_for((settings or Settings.from_env()).db_url)
+    try:
+        return _insert(values, key, settings or Settings.from_env())
+    except (SQLAlchemyError, OSError) as error:
+        # The message holds no values (hide_parameters); the type says what broke.
+        raise ReferralNotStored(f"referral not stored ({type(error).__name__})") from error
+
+
+def _insert(values: dict[str, object], key: str, settings: Settings) -> str:
+    """Commit the row under a fresh reference, or return the reference already stored for key."""
+    engine = engine_for(settings.db_url)
     for _ in range(_REFERENCE_TRIES):
         now = utcnow()
         row = {
@@ -188,7 +202,7 @@ def create_referral(
         log.info("referral %s stored, routed to %s", row["reference"], row["routed_to"])
         new_referral_stored.set()
         return row["reference"]
-    raise RuntimeError("could not draw an unused reference number")
+    raise ReferralNotStored("could not draw an unused reference number")
 
 
 def list_referrals(

@@ -188,6 +188,7 @@ def child_env(settings: Settings, endpoint: str | None = None) -> dict[str, str]
         AJC_REFERRALS_DB_URL=settings.db_url,
         AJC_REFERRAL_BACKOFF_BASE="0.05",
         AJC_REFERRAL_BACKOFF_MAX="0.2",
+        NO_PROXY="127.0.0.1,localhost",
     )
     if endpoint:
         env.update(AJC_REFERRAL_ENDPOINT=endpoint, AJC_REFERRAL_SECRET=SECRET)
@@ -198,6 +199,12 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The partner runs on 127.0.0.1; a proxy set in the environment must not sit in between."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
 
 @pytest.fixture

@@ -140,4 +140,4 @@ def route(
             site = rule.route_to
         if site:
             return Route(site_id=site, rule_id=rule.id, why=rule.why)
-    raise RoutingError("no routing rule matched")  # unreachable: parse_routing demands a catch-all
+    raise RoutingError("no routing rule matched (a table not built by parse_routing)")

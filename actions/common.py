@@ -14,6 +14,10 @@ def language_of(tracker: Tracker) -> str | None:
     return tracker.get_slot("language")
 
 
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     for reply in replies:
         buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]

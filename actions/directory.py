@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, send
+from actions.common import language_of, latest_intent, send
 from bot.replies import Reply
 from bot.replies.directory import list_replies, location_replies
 from bot.texts import render
@@ -26,7 +26,7 @@ class ActionFindAjc(Action):
         language = language_of(tracker)
         location = tracker.get_slot("location")
         if not location:
-            asked_hours = tracker.get_intent_of_latest_message() == "ask_hours"
+            asked_hours = latest_intent(tracker) == "ask_hours"
             key = "dir_ask_location_hours" if asked_hours else "dir_ask_location"
             send(dispatcher, [Reply(render(key, language))])
             return []

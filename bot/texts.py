@@ -6,7 +6,7 @@ Every key must exist in every language; ``tests/test_texts.py`` renders them all
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Formatter
 
@@ -20,11 +20,11 @@ TEXTS_DIR = CONTENT_DIR / "texts"
 
 
 def reply_language(language: str | None) -> str:
-    """The catalog language for a conversation language ('other' and unknown fall back to English)."""
+    """The catalog language to use: "other" and unknown languages fall back to English."""
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str) -> dict[str, str]:
     """All texts of one language, merged from its topic files; a duplicate key is an error."""
     merged: dict[str, str] = {}

@@ -28,9 +28,15 @@ def free_port() -> int:
 
 def model_path() -> Path:
     """The trained model that `make test` points to (see scripts/model-path)."""
-    path = os.environ.get("AJC_MODEL") or subprocess.run(
-        [str(PROJECT_ROOT / "scripts" / "model-path")], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    path = (
+        os.environ.get("AJC_MODEL")
+        or subprocess.run(
+            [str(PROJECT_ROOT / "scripts" / "model-path")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     if not Path(path).is_file():
         raise RuntimeError(f"No trained model at {path}: run `make train` (make test does it).")
     return Path(path)
@@ -83,17 +89,37 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        [str(VENV_BIN / "rasa"), "run", "--model", str(model_path()), "--port", str(rasa_port),
-         "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(actions_port),
+        ],
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(model_path()),
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+        ],
     ]
     assistant = Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db)
     try:
         for command, log in zip(commands, logs, strict=True):
             with log.open("w") as out:
-                assistant.processes.append(subprocess.Popen(
-                    command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-                ))
+                assistant.processes.append(
+                    subprocess.Popen(
+                        command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                    )
+                )
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", assistant.processes[0], logs[0])
         wait_until_up(f"{assistant.url}/", assistant.processes[1], logs[1])
         yield assistant

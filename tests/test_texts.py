@@ -33,4 +33,6 @@ def test_key_renders_differently_in_each_language(key: str) -> None:
 def test_unknown_and_other_languages_fall_back_to_english() -> None:
     key = KEYS[0]
     values = {name: "X" for name in placeholders(catalog("en")[key])}
-    assert render(key, "other", **values) == render(key, None, **values) == render(key, "en", **values)
+    assert (
+        render(key, "other", **values) == render(key, None, **values) == render(key, "en", **values)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -29,14 +30,29 @@ def location_buttons(language: str | None) -> tuple[tuple[str, str], ...]:
 def site_card(nearby: Nearby, language: str | None) -> Reply:
     """One site with what is known of it; unknown facts are said to be unknown, never guessed."""
     site = nearby.site
-    lines = [render("dir_site_heading", language, name=site.name(language or "en"),
-                    miles=f"{nearby.miles:.1f}")]
-    lines.append(render("dir_site_address", language, address=site.address_line)
-                 if site.address_line else render("dir_site_address_unknown", language))
-    lines.append(render("dir_site_phone", language, phone=site.phone)
-                 if site.phone else render("dir_site_phone_unknown", language))
-    lines.append(render("dir_site_hours", language, hours=site.hours)
-                 if site.hours else render("dir_site_hours_unknown", language))
+    lines = [
+        render(
+            "dir_site_heading",
+            language,
+            name=site.name(language or "en"),
+            miles=f"{nearby.miles:.1f}",
+        )
+    ]
+    lines.append(
+        render("dir_site_address", language, address=site.address_line)
+        if site.address_line
+        else render("dir_site_address_unknown", language)
+    )
+    lines.append(
+        render("dir_site_phone", language, phone=site.phone)
+        if site.phone
+        else render("dir_site_phone_unknown", language)
+    )
+    lines.append(
+        render("dir_site_hours", language, hours=site.hours)
+        if site.hours
+        else render("dir_site_hours_unknown", language)
+    )
     if site.spanish_staff:
         lines.append(render("dir_site_spanish", language))
     if site.map_url:
@@ -58,26 +74,46 @@ def nearest_replies(location: Location, language: str | None) -> list[Reply]:
 def problem_reply(problem: LocationProblem, language: str | None) -> Reply:
     """Why a ZIP or place can't be used, and what to send instead; never a wrong site."""
     if problem.reason == "outside_area":
-        if problem.state == "IL":
-            text = render("dir_outside_area_illinois", language, zip=problem.input,
-                          county=problem.county)
-        else:
-            text = render("dir_outside_area_other_state", language, zip=problem.input,
-                          state=problem.state)
+        by_zip = problem.input.strip().isdigit()
+        where = "zip" if by_zip else "place"
+        region = "illinois" if problem.state == "IL" else "other_state"
+        text = render(
+            f"dir_outside_{where}_{region}",
+            language,
+            zip=problem.input,
+            place=problem.input,
+            county=problem.county,
+            state=problem.state,
+        )
     elif problem.reason == "invalid_zip":
         text = render("dir_invalid_zip", language, zip=problem.input)
     elif problem.reason == "too_broad":
         text = render("dir_too_broad", language, place=problem.input)
     else:
+        suggestions = load_directory().suggest_places(problem.input)
+        if suggestions:
+            names = [place.display_name(language or "en") for place in suggestions]
+            return Reply(
+                render("dir_unknown_place_suggest", language, place=problem.input),
+                tuple((name, place_payload(name)) for name in names),
+            )
         text = render("dir_unknown_place", language, place=problem.input)
     return Reply(text, location_buttons(language))
+
+
+def place_payload(name: str) -> str:
+    """A button payload that answers "where?" with this place, whatever the language."""
+    return "/inform_location" + json.dumps({"place": name}, ensure_ascii=False)
 
 
 def location_replies(text: str, language: str | None) -> tuple[list[Reply], bool]:
     """Replies for a ZIP code or place name as the user gave it, and whether it was usable."""
     value = text.strip()
-    found = (load_directory().resolve(zip_code=value) if value.isdigit()
-             else load_directory().resolve(place=value))
+    found = (
+        load_directory().resolve(zip_code=value)
+        if value.isdigit()
+        else load_directory().resolve(place=value)
+    )
     if isinstance(found, LocationProblem):
         return [problem_reply(found, language)], False
     return nearest_replies(found, language), True
@@ -85,8 +121,9 @@ def location_replies(text: str, language: str | None) -> tuple[list[Reply], bool
 
 def _list_lines(sites: list[Site], language: str | None) -> list[str]:
     return [
-        render("dir_list_item", language, name=site.name(language or "en"),
-               address=site.address_line)
+        render(
+            "dir_list_item", language, name=site.name(language or "en"), address=site.address_line
+        )
         if site.address_line
         else render("dir_list_item_no_address", language, name=site.name(language or "en"))
         for site in sites
@@ -99,12 +136,26 @@ def list_replies(language: str | None) -> list[Reply]:
     ajcs = load_directory().ajcs()
     chicago = [site for site in ajcs if site.area == "chicago"]
     suburban = [site for site in ajcs if site.area != "chicago"]
-    body = [render("dir_list_heading_chicago", language), *_list_lines(chicago, language), "",
-            render("dir_list_heading_suburban", language), *_list_lines(suburban, language)]
+    body = [
+        render("dir_list_heading_chicago", language),
+        *_list_lines(chicago, language),
+        "",
+        render("dir_list_heading_suburban", language),
+        *_list_lines(suburban, language),
+    ]
     return [
-        Reply(render("dir_list_intro", language, count=counts["total"],
-                     chicago=counts["chicago"], suburban=counts["suburban"])),
+        Reply(
+            render(
+                "dir_list_intro",
+                language,
+                count=counts["total"],
+                chicago=counts["chicago"],
+                suburban=counts["suburban"],
+            )
+        ),
         Reply("\n".join(body)),
-        Reply(render("dir_list_footer", language),
-              ((render("btn_nearest_center", language), "/find_ajc"),)),
+        Reply(
+            render("dir_list_footer", language),
+            ((render("btn_nearest_center", language), "/find_ajc"),),
+        ),
     ]

@@ -1,0 +1,36 @@
+"""Answers about programs (training, new arrivals, sectors, employers, onward referrals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import language_of, latest_intent, send
+from bot.knowledge import answer
+from bot.replies import Reply
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+class ActionAnswerProgram(Action):
+    """The specific answer for the topic the person asked about, with buttons to go deeper."""
+
+    def name(self) -> str:
+        return "action_answer_program"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reply = answer(
+            latest_intent(tracker) or "",
+            language_of(tracker),
+            detail=latest_entity(tracker, "detail"),
+            sector=latest_entity(tracker, "sector") or tracker.get_slot("sector"),
+        )
+        send(dispatcher, [Reply(reply.text, tuple(reply.buttons))])
+        return []

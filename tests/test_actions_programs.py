@@ -1,0 +1,59 @@
+"""Program answers through the action, with a real Tracker and CollectingDispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.programs import ActionAnswerProgram
+
+
+def run(
+    intent: str, language: str, entities: list[dict] | None = None, sector_slot: str | None = None
+) -> list[dict]:
+    tracker = Tracker(
+        sender_id="test",
+        slots={"language": language, "location": None, "sector": sector_slot},
+        latest_message={
+            "text": "",
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": entities or [],
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerProgram().run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "75%"), ("es", "75 %")])
+def test_employer_ojt_answer_gives_the_sourced_rates(language: str, expected: str) -> None:
+    [message] = run("employer_ojt", language)
+    assert "50" in message["text"] and ("75%" in message["text"] or expected in message["text"])
+    assert message["buttons"], "a short answer comes with buttons to go deeper"
+
+
+def test_new_arrivals_answer_in_spanish_mentions_pilsen_and_no_legal_advice() -> None:
+    [message] = run("new_arrival_services", "es")
+    assert "Pilsen" in message["text"]
+    assert "asesoría legal" in message["text"]
+
+
+def test_sector_entity_from_the_message_picks_the_sector_answer() -> None:
+    [message] = run("ask_sector_programs", "en", entities=[{"entity": "sector", "value": "CDL"}])
+    assert "Transportation" in message["text"] or "logistics" in message["text"].lower()
+
+
+def test_detail_button_payload_goes_deeper() -> None:
+    [plain] = run("ask_training_funding", "en")
+    [deeper] = run(
+        "ask_training_funding", "en", entities=[{"entity": "detail", "value": "eligibility"}]
+    )
+    assert plain["text"] != deeper["text"]

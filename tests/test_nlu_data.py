@@ -19,6 +19,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
+from bot.directory import load_directory
+from bot.textnorm import normalize as fold
 
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
 HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
@@ -174,3 +176,11 @@ def test_zip_values_are_five_digit_cook_county_zips() -> None:
         if not any(hit["county"] == "Cook County" for hit in zipcodes.matching(value))
     )
     assert not outside, f"ZIPs the directory cannot place in Cook County: {outside}"
+
+
+def test_held_out_places_are_places_the_directory_can_locate() -> None:
+    known = {fold(name) for name, _ in load_directory().gazetteer()}
+    held = [example for language in LANGUAGES for example in held_out(language)]
+    places = {entity["value"] for entity in entities(held) if entity["entity"] == "place"}
+    assert places
+    assert not sorted(place for place in places if fold(place) not in known)

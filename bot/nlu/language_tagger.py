@@ -4,7 +4,8 @@ The decision (``bot.language.decide``) becomes a ``language`` entity that the ``
 maps from. When a message is not decisive ("ok", "60608", an emoji) no entity is emitted, so the
 slot keeps the conversation's language: stickiness comes from slot semantics, with no extra call
 to the action server. A message in a language we do not speak gets the intent
-``unsupported_language``, whose reply is in both English and Spanish.
+``unsupported_language``, whose reply is in both English and Spanish. Button payloads
+("/find_ajc") are not language: they keep the conversation's language or carry their own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import decide
 
 UNSUPPORTED_INTENT = "unsupported_language"
+BUTTON_PAYLOAD_PREFIX = "/"
 
 
 def metadata_language(message: Message) -> object:
@@ -42,11 +44,14 @@ class LanguageTagger(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageTagger:
+        decide(None, "warm up the detector", None)
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            if text.startswith(BUTTON_PAYLOAD_PREFIX):
+                continue
             language = decide(None, text, metadata_language(message))
             if language is None:
                 continue

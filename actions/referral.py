@@ -1,0 +1,259 @@
+"""The call-back (referral) form: Rasa's form loop over bot.referral_form.
+
+The delivery worker runs in the action server process: stored referrals are sent to the partner
+endpoint (when one is configured) without blocking any conversation.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import language_of, latest_intent, send
+from bot import referral_form as form
+from bot.referrals import start_background_worker
+from bot.replies import Reply
+from bot.texts import render
+
+FORM_SLOTS = [field["slot"] for field in form.form_config()["fields"]]
+DELIVERY_STOP = threading.Event()
+start_background_worker(DELIVERY_STOP)
+
+
+def referral_slots(tracker: Tracker) -> dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+
+
+def clear_form() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+def reask(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, slot: str) -> dict:
+    dispatcher.utter_message(text=render(key, language_of(tracker)))
+    return {slot: None}
+
+
+class ValidateReferralForm(FormValidationAction):
+    """Understands each answer in either language; a bad answer is re-asked with a hint."""
+
+    def name(self) -> str:
+        return "validate_referral_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return form.required_slots(
+            tracker.get_slot("referral_kind"), tracker.get_slot("referral_consent")
+        )
+
+    def validate_referral_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        if value in ("employer", "career_seeker"):
+            return {"referral_kind": value}
+        kind = form.interpret_kind(str(value))
+        return (
+            {"referral_kind": kind}
+            if kind
+            else reask(dispatcher, tracker, "ref_kind_unclear", "referral_kind")
+        )
+
+    def validate_referral_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        name = form.interpret_name(str(value))
+        return (
+            {"referral_name": name}
+            if name
+            else reask(dispatcher, tracker, "ref_name_invalid", "referral_name")
+        )
+
+    def validate_referral_company(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        company = form.interpret_free_text(str(value), form.TIME_MAX)
+        return (
+            {"referral_company": company}
+            if company
+            else reask(dispatcher, tracker, "ref_name_invalid", "referral_company")
+        )
+
+    def validate_referral_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        contact = form.interpret_contact(str(value))
+        return (
+            {"referral_contact": contact}
+            if contact
+            else reask(dispatcher, tracker, "ref_contact_invalid", "referral_contact")
+        )
+
+    def validate_referral_area(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        area = form.interpret_area(str(value))
+        return (
+            {"referral_area": area}
+            if area
+            else reask(dispatcher, tracker, "ref_area_invalid", "referral_area")
+        )
+
+    def validate_referral_need(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        need = form.interpret_need(str(value))
+        return (
+            {"referral_need": need}
+            if need
+            else reask(dispatcher, tracker, "ref_need_unclear", "referral_need")
+        )
+
+    def validate_referral_hiring_need(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        need = form.interpret_free_text(str(value), form.HIRING_NEED_MAX)
+        return (
+            {"referral_hiring_need": need}
+            if need
+            else reask(dispatcher, tracker, "ref_hiring_need_invalid", "referral_hiring_need")
+        )
+
+    def validate_referral_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        chosen = form.interpret_language(str(value))
+        return (
+            {"referral_language": chosen}
+            if chosen
+            else reask(dispatcher, tracker, "ref_language_unclear", "referral_language")
+        )
+
+    def validate_referral_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        time = form.interpret_free_text(str(value), form.TIME_MAX)
+        return (
+            {"referral_time": time}
+            if time
+            else reask(dispatcher, tracker, "ref_time_invalid", "referral_time")
+        )
+
+    def validate_referral_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return {"referral_confirm": True if value is True else None}
+
+
+def wants_a_change(tracker: Tracker) -> bool:
+    """The person said no to the summary, or asked to change something without saying what."""
+    intent = latest_intent(tracker)
+    field = next(tracker.get_latest_entity_values("referral_field"), None)
+    return intent == "deny" or (intent == "correct_referral" and field is None)
+
+
+class ActionAskReferralConfirm(Action):
+    """The summary to check before sending, or the choice of what to change."""
+
+    def name(self) -> str:
+        return "action_ask_referral_confirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slots, language = referral_slots(tracker), language_of(tracker)
+        reply = (
+            form.which_field_reply(slots, language)
+            if wants_a_change(tracker)
+            else form.summary_reply(slots, language)
+        )
+        send(dispatcher, [reply])
+        return []
+
+
+def form_started_at(tracker: Tracker) -> float:
+    """When this run of the form began: it makes a retried submission idempotent."""
+    starts = [
+        event.get("timestamp") or 0.0
+        for event in tracker.events
+        if event.get("event") == "active_loop" and event.get("name") == "referral_form"
+    ]
+    return starts[-1] if starts else 0.0
+
+
+def consent_time(tracker: Tracker) -> datetime:
+    times = [
+        event.get("timestamp")
+        for event in tracker.events
+        if event.get("event") == "slot"
+        and event.get("name") == "referral_consent"
+        and event.get("value") is True
+    ]
+    moment = times[-1] if times and times[-1] else datetime.now(timezone.utc).timestamp()
+    return datetime.fromtimestamp(moment, timezone.utc)
+
+
+class ActionSubmitReferral(Action):
+    """Stores the referral (or nothing, if consent was refused) and clears the form."""
+
+    def name(self) -> str:
+        return "action_submit_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        slots = referral_slots(tracker)
+        if slots["referral_consent"] is not True or slots["referral_confirm"] is not True:
+            send(dispatcher, [Reply(render("ref_consent_declined", language))])
+            return clear_form()
+        key = uuid.uuid5(uuid.NAMESPACE_URL, f"{tracker.sender_id}/{form_started_at(tracker)}")
+        reply = form.submit(
+            slots,
+            language,
+            sender_id=tracker.sender_id,
+            idempotency_key=str(key),
+            consented_at=consent_time(tracker),
+            sector_hint=tracker.get_slot("sector"),
+        )
+        send(dispatcher, [reply])
+        return clear_form()
+
+
+class ActionCancelReferral(Action):
+    """Stops the form at any question and forgets its answers."""
+
+    def name(self) -> str:
+        return "action_cancel_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        send(dispatcher, [Reply(render("ref_cancelled", language_of(tracker)))])
+        return [ActiveLoop(None), *clear_form()]
+
+
+class ActionCorrectReferral(Action):
+    """Clears one answer (chosen by button) so the form asks it again; the summary step then
+    asks which answer to change when none was named."""
+
+    def name(self) -> str:
+        return "action_correct_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        field = next(tracker.get_latest_entity_values("referral_field"), None)
+        if field in form.SUMMARY_FIELDS:
+            return [SlotSet(f"referral_{field}", None), SlotSet("referral_confirm", None)]
+        return [SlotSet("referral_confirm", None)]

@@ -57,6 +57,7 @@
   const REQUEST_TIMEOUT_MS = 30000;
   const MAX_STORED_MESSAGES = 200;
   const MAX_MESSAGE_LENGTH = 1000;
+  const MAX_LINK_TEXT = 40;
 
   const CSS = `
 :host { all: initial; }
@@ -99,7 +100,7 @@ button { cursor: pointer; }
 .icon:hover, .langs button[aria-pressed="false"]:hover { background: #15396b; }
 .icon svg { width: 20px; height: 20px; fill: currentColor; }
 
-.log { flex: 1 1 auto; overflow-y: auto; padding: 12px; display: flex; flex-direction: column;
+.log { position: relative; flex: 1 1 auto; overflow-y: auto; padding: 12px; display: flex; flex-direction: column;
   gap: 8px; background: #ffffff; }
 .msg { max-width: 88%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap;
   overflow-wrap: anywhere; }
@@ -129,11 +130,11 @@ button { cursor: pointer; }
   .panel { right: 0; bottom: 0; width: 100vw; max-width: none; height: 100%; max-height: none;
     border: 0; border-radius: 0; }
   .launcher { right: 8px; bottom: 8px; }
+  .subtitle { display: none; }
 }
 @media (forced-colors: active) {
   .msg, .quick button, .error, .launcher, .panel { border: 1px solid CanvasText; }
 }
-@media (prefers-reduced-motion: no-preference) { .log { scroll-behavior: smooth; } }
 `;
 
   // Icons as path data, drawn with createElementNS: no markup is ever parsed.
@@ -275,6 +276,14 @@ button { cursor: pointer; }
     return raw.slice(0, end);
   }
 
+  /** A long URL (a map search, say) shown as "google.com/maps/search/…"; short ones as written. */
+  function linkText(raw, href) {
+    if (raw.length <= MAX_LINK_TEXT) return raw;
+    const url = new URL(href);
+    const short = url.hostname.replace(/^www\./, "") + url.pathname;
+    return (short.length > MAX_LINK_TEXT ? short.slice(0, MAX_LINK_TEXT - 1) : short) + "…";
+  }
+
   /** Text nodes and <a> elements for a message: the text itself is never parsed as HTML. */
   function linkified(text) {
     const nodes = [];
@@ -286,7 +295,8 @@ button { cursor: pointer; }
       const href = raw && safeHref(raw);
       if (!href) continue;
       nodes.push(document.createTextNode(text.slice(last, match.index)));
-      const link = el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: raw });
+      const link = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" });
+      link.textContent = linkText(raw, href);
       link.append(el("span", { className: "sr new-tab", text: " " + t("newTab") }));
       nodes.push(link);
       last = match.index + raw.length;
@@ -391,7 +401,9 @@ button { cursor: pointer; }
     const who = el("span", { className: "sr who", "data-from": message.from });
     who.textContent = message.from === "user" ? t("you") : t("assistant");
     const body = message.from === "bot" ? linkified(message.text) : [message.text];
-    log.append(el("div", { className: "msg " + message.from }, [who, ...body]));
+    const node = el("div", { className: "msg " + message.from }, [who, ...body]);
+    log.append(node);
+    return node;
   }
 
   function renderQuickReplies(buttons) {
@@ -463,6 +475,7 @@ button { cursor: pointer; }
     try {
       const replies = await post(body);
       if (body.sender !== state.sender) return; // The person started over meanwhile.
+      let first = null;
       for (const reply of replies) {
         if (!reply || typeof reply.text !== "string") continue;
         const buttons = (reply.buttons || [])
@@ -471,15 +484,18 @@ button { cursor: pointer; }
         const message = { from: "bot", text: reply.text, buttons: buttons };
         remember(message);
         clearQuickReplies();
-        renderMessage(message);
+        const node = renderMessage(message);
+        first = first || node;
         renderQuickReplies(buttons);
       }
+      // Show the start of a long answer rather than its end; a short one ends at the bottom.
+      if (first) log.scrollTop = first.offsetTop - 12;
     } catch (e) {
       showError(body);
+      scrollToEnd();
     } finally {
       pending -= 1;
       typing.hidden = pending === 0;
-      scrollToEnd();
     }
   }
 

@@ -38,10 +38,17 @@ _TRAILING_FILLERS = {"il", "ill", "illinois", "chicago", "usa", "us", "area", "n
 class Directory:
     """Sites and places with the lookups the assistant needs; build it with ``load_directory``."""
 
-    def __init__(self, sites: list[Site], places: list[Place], common_words: set[str]) -> None:
+    def __init__(
+        self,
+        sites: list[Site],
+        places: list[Place],
+        common_words: set[str],
+        not_places: tuple[str, ...] = (),
+    ) -> None:
         self.sites = sites
         self.places = places
         self._common_words = common_words
+        self._not_places = not_places
         self._sites_by_id = {site.id: site for site in sites}
         self._places_by_id = {place.id: place for place in places}
         self._area_points = [
@@ -121,6 +128,15 @@ class Directory:
                 seen.add(folded)
                 entries.append((form, place.id))
         return entries
+
+    def not_place_names(self) -> list[str]:
+        """Organisation, event and college names that contain a place name but are no place
+        ("Hospitality Hires Chicago", "Olive-Harvey College").
+
+        A phrase matcher should match these alongside ``gazetteer()`` and drop any place that
+        lies inside one, so "Olive-Harvey" never sends someone to Harvey.
+        """
+        return list(self._not_places)
 
     # ------------------------------------------------------------------ resolving
     def resolve(
@@ -219,8 +235,8 @@ def _candidate_keys(key: str) -> list[str]:
 @lru_cache(maxsize=4)
 def _load(content_dir: Path) -> Directory:
     sites = load_sites(content_dir / "sites.yml")
-    places, common_words = load_places(content_dir / "places.yml")
-    return Directory(sites, places, common_words)
+    places, common_words, not_places = load_places(content_dir / "places.yml")
+    return Directory(sites, places, common_words, not_places)
 
 
 def load_directory(content_dir: Path | str | None = None) -> Directory:

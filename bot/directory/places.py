@@ -236,8 +236,9 @@ def towns(
     return places
 
 
-def load_places(path: Path) -> tuple[list[Place], set[str]]:
-    """All places (Chicago first, then suburbs, then outside towns) and the common-word keys.
+def load_places(path: Path) -> tuple[list[Place], set[str], tuple[str, ...]]:
+    """All places (Chicago first, then suburbs, then outside towns), the common-word keys and
+    the names that contain a place name but are no place (organisations, events, colleges).
 
     A name used by an earlier place is not reused by a later one, so Chicago's "Riverdale"
     community area wins over the suburb of the same name, and Cook County over its neighbours.
@@ -261,7 +262,16 @@ def load_places(path: Path) -> tuple[list[Place], set[str]]:
         taken |= {place_key(form) for place in outside for form in place.surface_forms()}
     _check_unique_ids(places)
     common = {place_key(word) for word in data.get("common_words") or ()}
-    return places, common
+    return places, common, _not_places(data, taken)
+
+
+def _not_places(data: dict[str, Any], taken: set[str]) -> tuple[str, ...]:
+    """The ``not_places`` names; one that is itself a place name would hide that place."""
+    names = _listed(data.get("not_places"))
+    clashing = sorted(name for name in names if place_key(name) in taken)
+    if clashing:
+        raise PlaceDataError(f"not_places names that are places: {clashing}")
+    return names
 
 
 def _check_unique_ids(places: list[Place]) -> None:

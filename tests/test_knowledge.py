@@ -245,6 +245,35 @@ def test_a_field_without_a_center_lists_the_four_centers():
     assert "cuatro centros sectoriales" in reply.text
 
 
+@pytest.mark.parametrize("language", LANGS)
+def test_job_search_names_where_to_see_openings_and_offers_next_steps(language):
+    reply = answer("job_search", language)
+    for name in (
+        "American Job Center",
+        "Get Hired Illinois",
+        "www.illinois.gov/gethired",
+        "2020",
+        "IllinoisJobLink",
+        "LevelUpAJC.org",
+    ):
+        assert name in reply.text
+    assert [payload for _, payload in reply.buttons] == [
+        "/find_ajc",
+        "/ask_training_funding",
+        "/request_referral",
+        "/new_arrival_services",
+    ]
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_job_search_promises_nothing_the_sources_do_not_say(language):
+    text = answer("job_search", language).text.lower()
+    for claim in ("free", "no cost", "gratis", "gratuito", "sin costo"):
+        assert claim not in text
+    assert not re.search(r"\d{3}-\d{4}", text)
+    assert {"career_services_cost", "ajc_type_by_site"} <= set(knowledge().unknowns)
+
+
 # ---------------------------------------------------------------- sectors people type
 
 

@@ -28,6 +28,7 @@ TOPICS = (
     "employer_hiring_events",
     "employer_contact",
     "ask_unemployment",
+    "job_search",
 )
 
 UNKNOWN_SECTOR_VARIANT = "unknown_sector"

@@ -58,6 +58,10 @@ INTENTS = frozenset(
         "employer_contact",
         "ask_unemployment",
         "request_referral",
+        "cancel",
+        "correct_referral",
+        "job_search",
+        "unsupported_language",
     }
 )
 

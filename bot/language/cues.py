@@ -8,6 +8,7 @@ Catalan. These survive typos and are decisive where a word list has never seen t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.language.text import script_of
 
@@ -27,6 +28,12 @@ ENYE_WEIGHT = 1.2
 ACCENT_WEIGHT = 0.25
 OTHER_LETTER_WEIGHT = 1.5
 ELISION_WEIGHT = 1.5
+# Endings only Spanish has among its neighbours (Portuguese -ção/-dade/-ava, Italian -zione/-tà,
+# Catalan -ció/-tat): they catch the many verb forms and nouns no word list can hold.
+SPANISH_ENDINGS = ("cion", "ciones", "dad", "dades", "aba", "abas", "aban", "abamos", "aron",
+                   "ieron", "iendo", "ibamos")  # fmt: skip
+ENDING_WEIGHT = 0.5
+MAX_ENDING_EVIDENCE = 1.0
 
 
 def character_evidence(text: str) -> dict[str, float]:
@@ -45,6 +52,12 @@ def character_evidence(text: str) -> dict[str, float]:
     if _ELISION.search(lowered):
         evidence["other"] += ELISION_WEIGHT
     return evidence
+
+
+def ending_evidence(bare_words: Iterable[str]) -> dict[str, float]:
+    """Spanish evidence from endings of words the lexicon does not know (accentless forms)."""
+    hits = sum(1 for word in bare_words if len(word) >= 5 and word.endswith(SPANISH_ENDINGS))
+    return {"en": 0.0, "es": min(MAX_ENDING_EVIDENCE, ENDING_WEIGHT * hits), "other": 0.0}
 
 
 def letter_scripts(text: str) -> tuple[int, int]:

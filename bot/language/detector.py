@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.language import models
-from bot.language.cues import character_evidence, letter_scripts
+from bot.language.cues import character_evidence, ending_evidence, letter_scripts
 from bot.language.lexicon import CLASSES, Lexicon, load
 from bot.language.text import Token, clean, tokens
 
@@ -25,16 +25,24 @@ Language = Literal["en", "es", "other"]
 
 # Prior weight of each language lingua considers: people write to a Chicago job center in
 # English or Spanish; another language must show clear statistical evidence to win.
+# The prior fades with length: one or two words are ambiguous among Romance languages, while
+# in a sentence lingua's own evidence is reliable. Index = number of words (capped).
 PRIORS = {"en": 1.0, "es": 1.0}
-OTHER_PRIOR = 0.05
+OTHER_PRIOR_BY_WORDS = (0.05, 0.05, 0.15, 0.45, 1.0)
 # Statistical evidence per letter of words the lexicon does not know, and per known letter.
 UNKNOWN_LETTER_WEIGHT = 0.07
 KNOWN_LETTER_WEIGHT = 0.02
 MAX_STATISTICAL_WEIGHT = 4.0
-LANGDETECT_MIN_LETTERS = 40
+# Word-frequency evidence per unknown word: full weight once one language uses the word 100x more
+# often than the others; another language must be 10x more frequent than Spanish or English.
+WORD_WEIGHT = 1.0
+WORD_FULL_MARGIN = 2.0
+OTHER_WORD_PENALTY = 1.0
 SCRIPT_CONFIDENCE = 0.97
-MIN_EVIDENCE = 0.15
-MIN_MARGIN = 0.08
+NAME_CONFIDENCE_CAP = 0.6
+ONE_UNKNOWN_WORD_CAP = 0.75
+MIN_EVIDENCE = 0.05
+MIN_MARGIN = 0.01
 MARGIN_SCALE = 0.6
 
 
@@ -81,26 +89,49 @@ def _looks_like_names(words: list[Token]) -> bool:
     )
 
 
-def _statistical(text: str, letters: int) -> dict[str, float]:
+def _word_list_evidence(unknown: list[Token]) -> dict[str, float]:
+    """Evidence from how often each unknown word occurs in English, Spanish and other languages."""
+    found = dict.fromkeys(CLASSES, 0.0)
+    for word in unknown:
+        frequencies = models.word_frequencies(word.bare)
+        if frequencies is None:
+            continue
+        scores = dict(zip(CLASSES, frequencies, strict=True))
+        scores["other"] -= OTHER_WORD_PENALTY
+        ranked = sorted(CLASSES, key=scores.__getitem__, reverse=True)
+        margin = scores[ranked[0]] - scores[ranked[1]]
+        found[ranked[0]] += WORD_WEIGHT * min(margin, WORD_FULL_MARGIN) / WORD_FULL_MARGIN
+    return found
+
+
+def _statistical(text: str, letters: int, words: int) -> dict[str, float]:
     """Class probabilities from lingua (and langdetect on long text), with the priors applied."""
-    per_language = models.lingua_probabilities(text)
-    if letters >= LANGDETECT_MIN_LETTERS:
-        second = models.langdetect_probabilities(text)
-        if second:
-            codes = set(per_language) | set(second)
-            per_language = {c: (per_language.get(c, 0.0) + second.get(c, 0.0)) / 2 for c in codes}
-    scores = {"en": 0.0, "es": 0.0, "other": 0.0}
-    for code, value in per_language.items():
-        if code in PRIORS:
-            scores[code] += value * PRIORS[code]
-        else:
-            scores["other"] += value * OTHER_PRIOR
+    per_language = models.statistical_probabilities(text, letters)
+    # "other" is the best single other language, not their sum: ten candidates each taking a
+    # little of an unclear phrase must not outvote Spanish.
+    other_prior = OTHER_PRIOR_BY_WORDS[min(words, len(OTHER_PRIOR_BY_WORDS) - 1)]
+    scores = {
+        "en": per_language.get("en", 0.0) * PRIORS["en"],
+        "es": per_language.get("es", 0.0) * PRIORS["es"],
+        "other": other_prior
+        * max((v for c, v in per_language.items() if c not in PRIORS), default=0.0),
+    }
     total = sum(scores.values())
     return {c: v / total for c, v in scores.items()} if total > 0 else {}
 
 
 def detect(text: str) -> Detection:
     """The language of one chat message; "unsure" when the message cannot tell."""
+    return _detect(text, statistics=True)
+
+
+def detect_cues_only(text: str) -> Detection:
+    """What script, word list and characters say without any statistics (for the benchmark)."""
+    return _detect(text, statistics=False)
+
+
+def evidence(text: str, statistics: bool = True) -> Detection | dict[str, dict[str, float]]:
+    """Evidence per cue and class, or the final Detection when the message settles early."""
     cleaned = clean(text)
     latin, non_latin = letter_scripts(cleaned)
     if latin + non_latin == 0:
@@ -117,7 +148,7 @@ def detect(text: str) -> Detection:
     if all(lexicon.is_short_reply(w.lower, w.bare) for w in counted):
         return Detection("unsure", 0.0, "short-reply")
 
-    evidence = {"lexicon": dict.fromkeys(CLASSES, 0.0)}
+    found = {"lexicon": dict.fromkeys(CLASSES, 0.0)}
     known_letters = unknown_letters = 0
     unknown: list[Token] = []
     for word in counted:
@@ -128,26 +159,46 @@ def detect(text: str) -> Detection:
             continue
         known_letters += len(word.bare)
         for cls, weight in entry.weights:
-            evidence["lexicon"][cls] += weight
-    if not any(evidence["lexicon"].values()) and _looks_like_names(unknown):
-        return Detection("unsure", 0.0, "name")
-
-    evidence["chars"] = character_evidence(cleaned)
+            found["lexicon"][cls] += weight
+    found["chars"] = character_evidence(cleaned)
+    found["endings"] = ending_evidence(w.bare for w in unknown)
+    if statistics:
+        found["wordfreq"] = _word_list_evidence(unknown)
     weight = min(
         MAX_STATISTICAL_WEIGHT,
         UNKNOWN_LETTER_WEIGHT * unknown_letters + KNOWN_LETTER_WEIGHT * known_letters,
     )
-    if weight > 0:
-        probabilities = _statistical(" ".join(w.lower for w in counted), latin)
-        evidence["statistics"] = {c: weight * probabilities.get(c, 0.0) for c in CLASSES}
+    if statistics and weight > 0:
+        probabilities = _statistical(" ".join(w.lower for w in counted), latin, len(counted))
+        found["lingua"] = {c: weight * probabilities.get(c, 0.0) for c in CLASSES}
+    if not any(found["lexicon"].values()) and not any(found["chars"].values()):
+        if _looks_like_names(unknown):
+            found["name-like"] = {}
+        elif len(counted) == 1:
+            found["one-unknown-word"] = {}
+    return found
 
-    totals = {c: sum(source[c] for source in evidence.values()) for c in CLASSES}
+
+def _detect(text: str, statistics: bool) -> Detection:
+    found = evidence(text, statistics)
+    if isinstance(found, Detection):
+        return found
+    name_like = found.pop("name-like", None) is not None
+    one_unknown_word = found.pop("one-unknown-word", None) is not None
+    totals = {c: sum(source[c] for source in found.values()) for c in CLASSES}
     ranked = sorted(CLASSES, key=lambda c: totals[c], reverse=True)
     best, runner_up = ranked[0], ranked[1]
     margin = totals[best] - totals[runner_up]
     if totals[best] < MIN_EVIDENCE or margin < MIN_MARGIN:
         return Detection("unsure", confidence_from_margin(margin), "ambiguous")
-    reason = max(evidence, key=lambda source: evidence[source][best])
-    if reason == "statistics":
-        reason = "lingua"
-    return Detection(best, confidence_from_margin(margin), reason)
+    confidence = confidence_from_margin(margin)
+    if name_like:
+        # Capitalised words no list knows are often names ("Yulimar Pérez", "Humboldt"): keep
+        # the guess but below the confidence at which a conversation would take it.
+        return Detection(best, min(confidence, NAME_CONFIDENCE_CAP), "name-like")
+    if one_unknown_word:
+        # One word no list knows may be a name or a typo: enough to start a conversation's
+        # language, never enough to switch it.
+        confidence = min(confidence, ONE_UNKNOWN_WORD_CAP)
+    reason = max(found, key=lambda source: found[source][best])
+    return Detection(best, confidence, reason)

@@ -69,6 +69,9 @@ def build(data: dict) -> Lexicon:
             weights[word][cls] = STRONG
         for word in _words(data.get(weak_key, []), weak_key):
             weights[word][cls] = WEAK
+    for word in _words(data.get("es_shared", []), "es_shared"):
+        weights[word].setdefault("es", STRONG)
+        weights[word]["other"] = STRONG
     for code, words in (data.get("other") or {}).items():
         for word in _words(words, f"other.{code}"):
             weights[word]["other"] = STRONG

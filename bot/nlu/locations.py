@@ -19,6 +19,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span
 
 from bot.directory import load_directory
 from bot.textnorm import normalize
@@ -28,19 +29,31 @@ LOCATION_ENTITIES = ("zip", "place")
 
 
 class PlaceMatcher:
-    """PhraseMatcher over every place name and alias the directory knows."""
+    """PhraseMatcher over every place name and alias the directory knows.
 
-    def __init__(self, names: list[str]) -> None:
+    Names of organisations and events that contain a place ("Hospitality Hires Chicago") are
+    matched too, as non-places: the longest match wins, so the place inside them is not tagged.
+    """
+
+    def __init__(self, names: list[str], not_places: list[str] = ()) -> None:
         self._nlp = spacy.blank("xx")
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._matcher.add("place", [self._nlp.make_doc(normalize(name)) for name in names])
+        self._matcher.add("not_place", [self._nlp.make_doc(normalize(n)) for n in not_places])
+
+    def spans(self, text: str) -> list[Span]:
+        """Non-overlapping place and not-place spans, longest first where they overlap."""
+        doc = self._nlp.make_doc(normalize(text))
+        found = [Span(doc, start, end, label=label) for label, start, end in self._matcher(doc)]
+        return spacy.util.filter_spans(found)
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of place names in ``text``, longest first where they overlap."""
-        doc = self._nlp.make_doc(normalize(text))
-        spans = [doc[start:end] for _, start, end in self._matcher(doc)]
-        chosen = spacy.util.filter_spans(spans)
-        return [(span.start_char, span.end_char) for span in chosen]
+        """Character spans of place names in ``text``."""
+        return [(s.start_char, s.end_char) for s in self.spans(text) if s.label_ == "place"]
+
+    def not_places(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of organisation and event names that merely contain a place."""
+        return [(s.start_char, s.end_char) for s in self.spans(text) if s.label_ == "not_place"]
 
 
 def find_locations(text: str, matcher: PlaceMatcher) -> list[dict[str, Any]]:
@@ -75,18 +88,20 @@ class LocationExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LocationExtractor:
-        names = [name for name, _ in load_directory().gazetteer()]
-        return cls(PlaceMatcher(names))
+        directory = load_directory()
+        names = [name for name, _ in directory.gazetteer()]
+        return cls(PlaceMatcher(names, directory.not_place_names()))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             ours = self.add_extractor_name(find_locations(text, self._matcher))
+            names = [{"start": start, "end": end} for start, end in self._matcher.not_places(text)]
             kept = [
                 entity
                 for entity in message.get(ENTITIES, [])
                 if entity.get("entity") not in LOCATION_ENTITIES
-                or not any(_overlaps(entity, mine) for mine in ours)
+                or not any(_overlaps(entity, other) for other in ours + names)
             ]
             message.set(ENTITIES, kept + ours, add_to_output=True)
         return messages

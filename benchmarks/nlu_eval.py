@@ -1,0 +1,169 @@
+"""`make eval`: how well the assistant understands English and Spanish, measured.
+
+1. Held-out: the trained model on tests/nlu/<lang>.yml (never trained on).
+2. 5-fold cross-validation of the joint model, scored per language.
+3. Pipelines compared: each config in benchmarks/configs/ trained on all data, scored on the
+   held-out files, with training time and parse time.
+Writes docs/nlu-evaluation.md and prints the same tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rasa.model_training import train_nlu
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import PROJECT_ROOT
+from bot.evaluation import Example, Scores, load_examples, parse_with_model, score
+
+LANGUAGES = ("en", "es")
+HELD_OUT = {language: PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml" for language in LANGUAGES}
+CONFIGS = [PROJECT_ROOT / "config.yml",
+           *sorted((PROJECT_ROOT / "benchmarks" / "configs").glob("*.yml"))]
+
+
+def training_files() -> dict[str, list[Path]]:
+    """Training files by language folder (en, es, and any other folder such as 'other')."""
+    folders = sorted(p for p in (PROJECT_ROOT / "data" / "nlu").iterdir() if p.is_dir())
+    return {folder.name: sorted(folder.glob("*.yml")) for folder in folders}
+
+
+def train(config: Path, data: TrainingData, workdir: Path, name: str) -> tuple[Path, float]:
+    """Train an NLU-only model on ``data``; returns the model path and seconds taken."""
+    data_file = workdir / f"{name}.yml"
+    data_file.write_text(data.nlu_as_yaml(), encoding="utf-8")
+    started = time.perf_counter()
+    model = train_nlu(str(config), str(data_file), str(workdir), fixed_model_name=name,
+                      domain=str(PROJECT_ROOT / "domain.yml"))
+    return Path(model), time.perf_counter() - started
+
+
+def evaluate(model: Path, examples: dict[str, list[Example]]) -> tuple[dict[str, Scores], float]:
+    """Scores per language and the mean parse time in milliseconds."""
+    results, elapsed, count = {}, 0.0, 0
+    for language, items in examples.items():
+        started = time.perf_counter()
+        parses = parse_with_model(model, [item.text for item in items])
+        elapsed += time.perf_counter() - started
+        count += len(items)
+        results[language] = score(items, parses)
+    return results, 1000 * elapsed / max(count, 1)
+
+
+def folds(messages: list, k: int, seed: int = 7) -> list[list]:
+    """Stratified by intent: each fold gets its share of every intent."""
+    by_intent: dict[str, list] = defaultdict(list)
+    for message in messages:
+        by_intent[message.get("intent")].append(message)
+    result: list[list] = [[] for _ in range(k)]
+    rng = random.Random(seed)
+    for intent in sorted(by_intent):
+        group = by_intent[intent][:]
+        rng.shuffle(group)
+        for index, message in enumerate(group):
+            result[index % k].append(message)
+    return result
+
+
+def cross_validate(config: Path, k: int, workdir: Path) -> dict[str, Scores]:
+    """k-fold cross-validation of the joint model, each language scored on its own test folds."""
+    per_language = {}
+    messages = {lang: load_data([str(p) for p in files]).intent_examples
+                for lang, files in training_files().items()}
+    split = {lang: folds(items, k) for lang, items in messages.items()}
+    gold: dict[str, list[Example]] = defaultdict(list)
+    parses: dict[str, list[dict]] = defaultdict(list)
+    for fold in range(k):
+        train_messages = [m for lang in split for i, part in enumerate(split[lang])
+                          if i != fold for m in part]
+        model, _ = train(config, TrainingData(training_examples=train_messages), workdir,
+                         f"fold{fold}")
+        for language in LANGUAGES:
+            test_file = workdir / f"fold{fold}-{language}.yml"
+            test_file.write_text(TrainingData(training_examples=split[language][fold])
+                                 .nlu_as_yaml(), encoding="utf-8")
+            items = load_examples(test_file)
+            gold[language] += items
+            parses[language] += parse_with_model(model, [item.text for item in items])
+        print(f"  fold {fold + 1}/{k} done", flush=True)
+    for language in LANGUAGES:
+        per_language[language] = score(gold[language], parses[language])
+    return per_language
+
+
+def scores_table(rows: list[tuple[str, dict[str, Scores]]]) -> list[str]:
+    lines = ["| run | language | examples | intent macro-F1 | intent accuracy | entity F1 |",
+             "|---|---|---|---|---|---|"]
+    for label, results in rows:
+        for language, s in results.items():
+            lines.append(f"| {label} | {language} | {s.examples} | {s.intent_macro_f1:.3f} | "
+                         f"{s.intent_accuracy:.3f} | {s.entity_f1:.3f} |")
+    return lines
+
+
+def confusions(label: str, results: dict[str, Scores]) -> list[str]:
+    lines = [f"Top confusions ({label}):", ""]
+    for language, s in results.items():
+        pairs = ", ".join(f"{g} → {p} ({n})" for g, p, n in s.confusions[:6]) or "none"
+        lines.append(f"- {language}: {pairs}")
+    return lines + [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="trained model for the held-out run")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--skip-configs", action="store_true")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "nlu-evaluation.md")
+    args = parser.parse_args()
+    heldout = {language: load_examples(path) for language, path in HELD_OUT.items()}
+    report = ["# NLU evaluation", "",
+              "Generated by `make eval` (benchmarks/nlu_eval.py) on 2 CPU cores. Intent scores "
+              "are for the whole pipeline (language tagger and fallback included); entity F1 "
+              "counts zip, place and sector spans.", ""]
+    rows = []
+    if args.model:
+        results, ms = evaluate(args.model, heldout)
+        rows.append(("held-out, shipped model", results))
+        report += ["## Held-out test sets", "", *scores_table([rows[-1]]), "",
+                   f"Mean parse time: {ms:.1f} ms per message.", "",
+                   *confusions("held-out", results)]
+        gap = results["en"].intent_macro_f1 - results["es"].intent_macro_f1
+        report += [f"Spanish macro-F1 minus English: {-gap:+.3f}.", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if not args.skip_cv:
+            print(f"cross-validation, {args.folds} folds", flush=True)
+            cv = cross_validate(PROJECT_ROOT / "config.yml", args.folds, workdir)
+            report += [f"## {args.folds}-fold cross-validation (config.yml)", "",
+                       *scores_table([("cross-validation", cv)]), "",
+                       *confusions("cross-validation", cv)]
+        if not args.skip_configs and CONFIGS:
+            report += ["## Pipelines compared", "",
+                       "| config | train s | parse ms | en macro-F1 | es macro-F1 | en entity F1 "
+                       "| es entity F1 |", "|---|---|---|---|---|---|---|"]
+            all_data = load_data([str(p) for files in training_files().values() for p in files])
+            for config in CONFIGS:
+                print(f"config {config.name}", flush=True)
+                model, seconds = train(config, all_data, workdir, config.stem)
+                results, ms = evaluate(model, heldout)
+                report.append(
+                    f"| {config.stem} | {seconds:.0f} | {ms:.1f} | "
+                    f"{results['en'].intent_macro_f1:.3f} | {results['es'].intent_macro_f1:.3f} | "
+                    f"{results['en'].entity_f1:.3f} | {results['es'].entity_f1:.3f} |")
+            report.append("")
+    text = "\n".join(report) + "\n"
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

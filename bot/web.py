@@ -184,9 +184,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     server = WebServer((args.host, args.port), args.assistant, args.proxy)
-    mode = "through this server" if args.proxy else "directly (needs rasa run --cors)"
-    print(f"Demo page: {server.url}/  widget: {server.url}/ajc-chat.js")
-    print(f"The widget talks to {args.assistant} {mode}. Ctrl-C stops.")
+    # The browser's origin must match what `rasa run --cors` allows: print the usual one.
+    shown = server.url.replace("://127.0.0.1:", "://localhost:")
+    print(f"Demo page: {shown}/  (Spanish: {shown}/es/)  widget: {shown}/ajc-chat.js")
+    if args.proxy:
+        print(f"The widget talks to {args.assistant} through this server. Ctrl-C stops.")
+    else:
+        print(f"The widget talks to {args.assistant}, which must allow the origin {shown}")
+        print(f"(rasa run --cors {shown}). Ctrl-C stops.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

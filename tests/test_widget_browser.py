@@ -333,6 +333,7 @@ CONTRAST_JS = """() => {
   const out = {};
   for (const sel of ARGS) {
     const el = root.querySelector(sel);
+    if (!el) { out[sel] = null; continue; }
     const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
     out[sel] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   }
@@ -343,13 +344,8 @@ CONTRAST_JS = """() => {
 def test_text_contrast_meets_wcag_aa(visitor: Visitor, site: str) -> None:
     visitor.page.goto(site + "/")
     visitor.open_chat()
-    visitor.say("talk to a person")
-    visitor.page.context.set_offline(True)
-    visitor.textbox().fill("hello")
-    visitor.textbox().press("Enter")
-    expect(visitor.page.locator("#ajc-chat .error")).to_be_visible()
-    visitor.page.context.set_offline(False)
-    selectors = [
+    visitor.say("talk to a person")  # an answer with a link and suggested replies
+    conversation = [
         ".title",
         ".subtitle",
         ".langs button[aria-pressed=true]",
@@ -358,17 +354,22 @@ def test_text_contrast_meets_wcag_aa(visitor: Visitor, site: str) -> None:
         ".msg.user",
         ".msg.bot a",
         ".quick button",
-        ".error p",
-        ".error button",
         ".form input",
         ".form button",
     ]
+    ratios = visitor.page.evaluate(CONTRAST_JS.replace("ARGS", repr(conversation)))
+    visitor.page.context.set_offline(True)
+    visitor.textbox().fill("hello")
+    visitor.textbox().press("Enter")
+    expect(visitor.page.locator("#ajc-chat .error")).to_be_visible()
+    visitor.page.context.set_offline(False)
+    ratios |= visitor.page.evaluate(
+        CONTRAST_JS.replace("ARGS", repr([".error p", ".error button"]))
+    )
 
-    ratios = visitor.page.evaluate(CONTRAST_JS.replace("ARGS", repr(selectors)))
-
-    low = {selector: round(ratio, 2) for selector, ratio in ratios.items() if ratio < 4.5}
-    assert low == {}
-    assert set(ratios) == set(selectors)
+    missing = [selector for selector, ratio in ratios.items() if ratio is None]
+    low = {selector: round(ratio, 2) for selector, ratio in ratios.items() if ratio and ratio < 4.5}
+    assert missing == [] and low == {}
 
 
 @pytest.mark.parametrize("width", [320, 360])

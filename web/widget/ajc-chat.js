@@ -91,7 +91,7 @@ button { cursor: pointer; }
 .subtitle { margin: 0; font-size: 13px; }
 .tools { display: flex; align-items: center; gap: 6px; }
 .langs { display: flex; border: 1px solid #ffffff; border-radius: 6px; overflow: hidden; }
-.langs button { min-height: 32px; padding: 4px 10px; border: 0; background: transparent;
+.langs button { min-height: 36px; padding: 4px 10px; border: 0; background: transparent;
   color: #ffffff; font-size: 14px; }
 .langs button[aria-pressed="true"] { background: #ffffff; color: #1d4f91; font-weight: 700; }
 .icon { display: inline-flex; align-items: center; justify-content: center; min-width: 36px;

@@ -4,11 +4,13 @@ Most chat messages are 1-4 words, where off-the-shelf detectors guess wrong half
 ``detect`` combines a word list, character cues and restricted statistics; ``decide`` is the
 conversation rule that keeps a language unless a message clearly asks for or shows another.
 
-    from bot.language import decide, detect, explicit_request, normalize_language_tag
+    from bot.language import decide, detect, explicit_request, normalize_language_tag, warm_up
+
+Call ``warm_up()`` when the NLU component loads: models load lazily, once per process.
 """
 
 from bot.language.conversation import START_CONFIDENCE, SWITCH_CONFIDENCE, decide
-from bot.language.detector import Detection, Language, detect
+from bot.language.detector import Detection, Language, detect, warm_up
 from bot.language.requests import explicit_request, normalize_language_tag
 
 __all__ = [
@@ -20,4 +22,5 @@ __all__ = [
     "detect",
     "explicit_request",
     "normalize_language_tag",
+    "warm_up",
 ]

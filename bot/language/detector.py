@@ -1,19 +1,22 @@
 """One decision per message: English, Spanish, another language, or unsure.
 
-Cues are combined as evidence per class ("en", "es", "other"):
+Cues add evidence per class ("en", "es", "other"):
 - script: letters of a non-Latin script (Cyrillic, Chinese, Arabic...) settle "other" at once;
 - lexicon: words our users type (content/language/lexicon.yml), decisive on 1-4 word messages;
-- chars: "ñ ¿ ¡" for Spanish, "ã ç à è" and elisions for Portuguese/French/Italian/Catalan;
-- lingua: n-gram statistics among a few candidate languages, weighted by how much unexplained
-  text there is, with a prior for English and Spanish (the people who write to us);
-- langdetect: a second statistical opinion on long messages only (it costs ~2 ms a call).
-The confidence grows with the margin between the best class and the runner-up.
+- chars: "ñ ¿ ¡" for Spanish; "ã ç à è" and elisions for Portuguese/French/Italian/Catalan;
+- endings: Spanish-only endings of unknown words ("-aba", "-ción", "-ieron");
+- wordfreq: how common each unknown word is in English, Spanish and their neighbours;
+- lingua (+ langdetect on long text): n-gram statistics, weighted by the amount of text,
+  see models.statistical_probabilities.
+The confidence grows with the margin between the best class and the runner-up. Thresholds in
+bot.language.conversation decide when a conversation takes a detection (0.65 to start, 0.8 to
+switch), so caps below here keep names and lone unknown words from switching anything.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.language import models
@@ -23,12 +26,10 @@ from bot.language.text import Token, clean, tokens
 
 Language = Literal["en", "es", "other"]
 
-# Prior weight of each language lingua considers: people write to a Chicago job center in
-# English or Spanish; another language must show clear statistical evidence to win.
-# The prior fades with length: one or two words are ambiguous among Romance languages, while
-# in a sentence lingua's own evidence is reliable. Index = number of words (capped).
-PRIORS = {"en": 1.0, "es": 1.0}
-OTHER_PRIOR_BY_WORDS = (0.05, 0.05, 0.15, 0.45, 1.0)
+# Prior of "other" against English and Spanish in the statistics: people write to a Chicago job
+# center in English or Spanish. It fades with length: a few words are ambiguous among Romance
+# languages, a sentence is not. Index = number of words (capped).
+OTHER_PRIOR_BY_WORDS = (0.05, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0)
 # Statistical evidence per letter of words the lexicon does not know, and per known letter.
 UNKNOWN_LETTER_WEIGHT = 0.07
 KNOWN_LETTER_WEIGHT = 0.02
@@ -59,7 +60,7 @@ UNSURE_NO_LETTERS = Detection("unsure", 0.0, "no-letters")
 
 
 def confidence_from_margin(margin: float) -> float:
-    """0.5 at no margin, ~0.82 at one strong lexicon word, towards 1 with more evidence."""
+    """0.5 at no margin, 0.91 for one strong lexicon word (0.74 weak), towards 1 with more."""
     return round(0.5 + 0.5 * (1.0 - math.exp(-max(margin, 0.0) / MARGIN_SCALE)), 3)
 
 
@@ -105,19 +106,25 @@ def _word_list_evidence(unknown: list[Token]) -> dict[str, float]:
 
 
 def _statistical(text: str, letters: int, words: int) -> dict[str, float]:
-    """Class probabilities from lingua (and langdetect on long text), with the priors applied."""
+    """Class probabilities from lingua (and langdetect on long text), with the prior applied."""
     per_language = models.statistical_probabilities(text, letters)
     # "other" is the best single other language, not their sum: ten candidates each taking a
     # little of an unclear phrase must not outvote Spanish.
     other_prior = OTHER_PRIOR_BY_WORDS[min(words, len(OTHER_PRIOR_BY_WORDS) - 1)]
     scores = {
-        "en": per_language.get("en", 0.0) * PRIORS["en"],
-        "es": per_language.get("es", 0.0) * PRIORS["es"],
+        "en": per_language.get("en", 0.0),
+        "es": per_language.get("es", 0.0),
         "other": other_prior
-        * max((v for c, v in per_language.items() if c not in PRIORS), default=0.0),
+        * max((v for c, v in per_language.items() if c not in ("en", "es")), default=0.0),
     }
     total = sum(scores.values())
     return {c: v / total for c, v in scores.items()} if total > 0 else {}
+
+
+def warm_up() -> None:
+    """Load the word lists and models now (about 1.5 s) instead of on the first user message."""
+    detect("hola, busco trabajo de limpieza en el sur de Chicago, gracias")
+    detect("hi")
 
 
 def detect(text: str) -> Detection:
@@ -130,8 +137,17 @@ def detect_cues_only(text: str) -> Detection:
     return _detect(text, statistics=False)
 
 
-def evidence(text: str, statistics: bool = True) -> Detection | dict[str, dict[str, float]]:
-    """Evidence per cue and class, or the final Detection when the message settles early."""
+@dataclass
+class Evidence:
+    """Evidence per cue and class, and the most confidence the message can earn (names, one
+    unknown word) with the reason for that cap."""
+
+    by_cue: dict[str, dict[str, float]] = field(default_factory=dict)
+    cap: tuple[float, str] | None = None
+
+
+def evidence(text: str, statistics: bool = True) -> Detection | Evidence:
+    """All evidence for a message, or the final Detection when the message settles early."""
     cleaned = clean(text)
     latin, non_latin = letter_scripts(cleaned)
     if latin + non_latin == 0:
@@ -148,7 +164,7 @@ def evidence(text: str, statistics: bool = True) -> Detection | dict[str, dict[s
     if all(lexicon.is_short_reply(w.lower, w.bare) for w in counted):
         return Detection("unsure", 0.0, "short-reply")
 
-    found = {"lexicon": dict.fromkeys(CLASSES, 0.0)}
+    found = Evidence({"lexicon": dict.fromkeys(CLASSES, 0.0)})
     known_letters = unknown_letters = 0
     unknown: list[Token] = []
     for word in counted:
@@ -159,23 +175,26 @@ def evidence(text: str, statistics: bool = True) -> Detection | dict[str, dict[s
             continue
         known_letters += len(word.bare)
         for cls, weight in entry.weights:
-            found["lexicon"][cls] += weight
-    found["chars"] = character_evidence(cleaned)
-    found["endings"] = ending_evidence(w.bare for w in unknown)
+            found.by_cue["lexicon"][cls] += weight
+    found.by_cue["chars"] = character_evidence(cleaned)
+    found.by_cue["endings"] = ending_evidence(w.bare for w in unknown)
     if statistics:
-        found["wordfreq"] = _word_list_evidence(unknown)
-    weight = min(
-        MAX_STATISTICAL_WEIGHT,
-        UNKNOWN_LETTER_WEIGHT * unknown_letters + KNOWN_LETTER_WEIGHT * known_letters,
-    )
-    if statistics and weight > 0:
+        found.by_cue["wordfreq"] = _word_list_evidence(unknown)
+        weight = min(
+            MAX_STATISTICAL_WEIGHT,
+            UNKNOWN_LETTER_WEIGHT * unknown_letters + KNOWN_LETTER_WEIGHT * known_letters,
+        )
         probabilities = _statistical(" ".join(w.lower for w in counted), latin, len(counted))
-        found["lingua"] = {c: weight * probabilities.get(c, 0.0) for c in CLASSES}
-    if not any(found["lexicon"].values()) and not any(found["chars"].values()):
+        found.by_cue["lingua"] = {c: weight * probabilities.get(c, 0.0) for c in CLASSES}
+
+    if not any(found.by_cue["lexicon"].values()) and not any(found.by_cue["chars"].values()):
         if _looks_like_names(unknown):
-            found["name-like"] = {}
+            # Capitalised words no list knows are often names ("Yulimar Pérez", "Humboldt").
+            found.cap = (NAME_CONFIDENCE_CAP, "name-like")
         elif len(counted) == 1:
-            found["one-unknown-word"] = {}
+            # One word no list knows may be a name or a typo: it may start a conversation's
+            # language, never switch it.
+            found.cap = (ONE_UNKNOWN_WORD_CAP, "")
     return found
 
 
@@ -183,22 +202,15 @@ def _detect(text: str, statistics: bool) -> Detection:
     found = evidence(text, statistics)
     if isinstance(found, Detection):
         return found
-    name_like = found.pop("name-like", None) is not None
-    one_unknown_word = found.pop("one-unknown-word", None) is not None
-    totals = {c: sum(source[c] for source in found.values()) for c in CLASSES}
-    ranked = sorted(CLASSES, key=lambda c: totals[c], reverse=True)
+    totals = {c: sum(source[c] for source in found.by_cue.values()) for c in CLASSES}
+    ranked = sorted(CLASSES, key=totals.__getitem__, reverse=True)
     best, runner_up = ranked[0], ranked[1]
     margin = totals[best] - totals[runner_up]
-    if totals[best] < MIN_EVIDENCE or margin < MIN_MARGIN:
-        return Detection("unsure", confidence_from_margin(margin), "ambiguous")
     confidence = confidence_from_margin(margin)
-    if name_like:
-        # Capitalised words no list knows are often names ("Yulimar Pérez", "Humboldt"): keep
-        # the guess but below the confidence at which a conversation would take it.
-        return Detection(best, min(confidence, NAME_CONFIDENCE_CAP), "name-like")
-    if one_unknown_word:
-        # One word no list knows may be a name or a typo: enough to start a conversation's
-        # language, never enough to switch it.
-        confidence = min(confidence, ONE_UNKNOWN_WORD_CAP)
-    reason = max(found, key=lambda source: found[source][best])
+    if totals[best] < MIN_EVIDENCE or margin < MIN_MARGIN:
+        return Detection("unsure", confidence, "ambiguous")
+    reason = max(found.by_cue, key=lambda cue: found.by_cue[cue][best])
+    if found.cap:
+        limit, cap_reason = found.cap
+        return Detection(best, min(confidence, limit), cap_reason or reason)
     return Detection(best, confidence, reason)

@@ -95,9 +95,12 @@ class Visitor:
     def textbox(self, name: str = "Type your message"):
         return self.page.get_by_role("textbox", name=name)
 
-    def open_chat(self, name: str = "Chat with us") -> None:
+    def open_chat(self, name: str = "Chat with us", greeting: bool = True) -> None:
+        """Open the panel and, for a new conversation, wait for the assistant's greeting."""
         self.launcher(name).click()
         expect(self.panel).to_be_visible()
+        if greeting:
+            expect(self.bot.first).to_be_visible()
 
     def say(self, text: str, box: str = "Type your message") -> None:
         """Type and press Enter, then wait for the assistant's answer to that message."""
@@ -285,7 +288,7 @@ def test_spanish_page_starts_in_spanish_and_retries_when_offline(
 ) -> None:
     visitor.page.goto(site + "/es/")
     visitor.page.context.set_offline(True)
-    visitor.open_chat("Escríbanos: abrir el asistente de los Centros de Empleo")
+    visitor.open_chat("Escríbanos: abrir el asistente de los Centros de Empleo", greeting=False)
 
     error = visitor.page.locator("#ajc-chat .error")
     expect(error).to_contain_text("no pudimos comunicarnos con el asistente")

@@ -12,7 +12,7 @@ MODEL_DIR ?= $(HOME)/.cache/ajc-assistant/models
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run shell lint validate test-stories test clean
+.PHONY: help setup browser train run shell lint validate test-stories test eval clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -20,6 +20,7 @@ help:
 	@echo "make train  - train the model only if its inputs changed"
 	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make lint   - ruff"
+	@echo "make eval   - measure NLU per language (held-out, 5-fold cross-validation, pipelines)"
 
 # Python 3.10 is required by Rasa 3.6. The pyenv shim alone is not enough: it refuses when the
 # selected pyenv version is another one, so fall back to pyenv's own install folder.
@@ -35,6 +36,12 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # The model is cached by a hash of everything that shapes it, so unchanged inputs never retrain
 # (site and program data are read at run time and are not inputs).
@@ -57,8 +64,11 @@ test-stories: train
 	$(RASA) test core --model "$$(scripts/model-path)" --stories tests/stories \
 	  --fail-on-prediction-errors --out results/stories
 
-test: lint validate test-stories
+test: lint validate test-stories browser
 	AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest
+
+eval: train
+	$(PY) benchmarks/nlu_eval.py --model "$$(scripts/model-path)"
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

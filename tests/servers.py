@@ -1,4 +1,7 @@
-"""Start the real action server and Rasa server for end-to-end tests, on free ports."""
+"""Start the real action server and Rasa server for end-to-end tests, on free ports.
+
+Conversations and referrals go to files under the test's own folder, never to var/.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 import requests
 
 from bot import PROJECT_ROOT
+from bot.referrals import Settings
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -62,6 +66,7 @@ class Assistant:
 
     url: str
     tracker_db: Path
+    referral_settings: Settings
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
@@ -86,7 +91,9 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}"}
+    env.pop("AJC_REFERRAL_ENDPOINT", None)
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [
         [
@@ -111,7 +118,8 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
             str(PROJECT_ROOT / "credentials.yml"),
         ],
     ]
-    assistant = Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db)
+    assistant = Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db,
+                          referral_settings=Settings.from_env(env))
     try:
         for command, log in zip(commands, logs, strict=True):
             with log.open("w") as out:

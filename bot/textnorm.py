@@ -19,5 +19,5 @@ def _fold(char: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Lowercase ``text`` and strip accents ('Ñ' -> 'n', 'é' -> 'e'), one character per character."""
+    """Lowercase ``text`` and strip accents ('Ñ' -> 'n'), one character per character."""
     return "".join(_fold(char) for char in text)

@@ -225,6 +225,12 @@ def test_replies_and_places_keep_the_language(current, message):
     assert decide(current, message) is None
 
 
+def test_the_answer_does_not_depend_on_which_language_the_conversation_has():
+    """A caller that cannot read the slot may pass any language and still never flip on "ok"."""
+    for text, _ in LABELLED:
+        assert decide("en", text) == decide("es", text) == decide("other", text), text
+
+
 def test_a_clear_spanish_message_switches_an_english_conversation():
     assert _run("en", ["necesito trabajo"]) == "es"
 

@@ -1,6 +1,7 @@
 """Decide the conversation language on every message, before the reply is chosen.
 
-The decision (``bot.language.decide``) becomes a ``language`` entity that the ``language`` slot
+The decision (``bot.language.decide``: an explicit request or a confident detection, else the
+language the website sent as metadata) becomes a ``language`` entity that the ``language`` slot
 maps from. When a message is not decisive ("ok", "60608", an emoji) no entity is emitted, so the
 slot keeps the conversation's language: stickiness comes from slot semantics, with no extra call
 to the action server. A message in a language we do not speak gets the intent
@@ -20,10 +21,24 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import decide
+from bot.language import decide, normalize_language_tag, warm_up
+from bot.nlu.locations import LOCATION_ENTITIES
 
 UNSUPPORTED_INTENT = "unsupported_language"
+# decide() needs the conversation's current language, which NLU cannot see. Any known language
+# gives the same answer (tests/test_language.py checks it): only explicit requests and confident
+# detections. A new conversation's weaker first guess is therefore not used here.
+ESTABLISHED = "en"
 BUTTON_PAYLOAD_PREFIX = "/"
+
+
+def without_locations(message: Message, text: str) -> str:
+    """The text with ZIP codes and place names blanked: "Berwyn IL" says nothing of language."""
+    for entity in message.get(ENTITIES, []):
+        if entity.get("entity") in LOCATION_ENTITIES:
+            start, end = entity["start"], entity["end"]
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def metadata_language(message: Message) -> object:
@@ -44,7 +59,7 @@ class LanguageTagger(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageTagger:
-        decide(None, "warm up the detector", None)
+        warm_up()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -52,7 +67,9 @@ class LanguageTagger(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if text.startswith(BUTTON_PAYLOAD_PREFIX):
                 continue
-            language = decide(None, text, metadata_language(message))
+            language = decide(
+                ESTABLISHED, without_locations(message, text)
+            ) or normalize_language_tag(metadata_language(message))
             if language is None:
                 continue
             entity = {"entity": "language", "start": 0, "end": len(text), "value": language}

@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
 from bot.directory import LocationProblem, load_directory
+from bot.knowledge.sectors import resolve_sector
 from bot.textnorm import normalize as fold
 
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
@@ -67,6 +68,8 @@ ENTITY_TYPES = {"zip", "place", "sector", "referral_field"}
 REFERRAL_FIELDS = {"name", "contact", "area", "need", "language", "time"}
 MIN_TRAINING = 40
 MIN_HELD_OUT = 15
+# Job requests naming a field that teach the job_search / ask_sector_programs boundary.
+MIN_FIELD_JOBS = 15
 # Above this similarity a held-out sentence is a reworded copy of a training one ("hablas
 # ingles" / "habla ingles") and would flatter the model.
 NEAR_COPY_RATIO = 0.9
@@ -219,6 +222,34 @@ def test_every_annotated_place_is_one_the_directory_resolves() -> None:
 def test_humboldt_alone_means_humboldt_park() -> None:
     found = load_directory().resolve(place="humboldt")
     assert not isinstance(found, LocationProblem) and found.label == "Humboldt Park"
+
+
+JOB_WORDS = re.compile(r"\b(jobs?|work|hiring|trabaj\w*|chamba|jale|empleo)\b")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_job_request_that_names_a_field_is_a_sector_question(language: str) -> None:
+    """'Looking for hotel jobs' gets the hotel sector center, not the generic job-search reply
+    (the boundary written in data/nlu/*/programs.yml): no job_search example, trained or
+    held-out, names a field, and enough sector examples ask for a job in one."""
+    named = [
+        example.get("text")
+        for example in training(language) + held_out(language)
+        if example.get("intent") == "job_search"
+        and (
+            resolve_sector(example.get("text"))
+            or any(entity["entity"] == "sector" for entity in example.get("entities") or [])
+        )
+    ]
+    assert not named
+    field_jobs = [
+        example.get("text")
+        for example in training(language)
+        if example.get("intent") == "ask_sector_programs"
+        and JOB_WORDS.search(example.get("text"))
+        and any(entity["entity"] == "sector" for entity in example.get("entities") or [])
+    ]
+    assert len(field_jobs) >= MIN_FIELD_JOBS
 
 
 def _word_spans(text: str, phrase: str) -> list[tuple[int, int]]:

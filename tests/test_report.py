@@ -1,0 +1,310 @@
+"""The staff report, made from real conversations with the running assistant in both languages.
+
+Six conversations are driven through an assistant of this module's own (its own tracker and
+referral stores), then ``python -m bot report`` is run and its figures are compared with what
+was sent: conversations, messages, languages, lookups, "could not answer" and referrals.
+
+The HTML is rendered in Debian's Chromium; the screenshot goes to a temporary folder, or to
+docs/screenshots/report.png with AJC_UPDATE_SCREENSHOTS=1.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from bot import PROJECT_ROOT
+from bot.__main__ import main
+from bot.directory import load_directory
+from bot.referrals import get_referral
+from bot.report.conversations import Message
+from bot.report.period import STAFF_TIMEZONE
+from bot.report.unanswered import group_messages
+from tests.servers import Assistant, running_assistant
+from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+
+REPHRASE = ("otra forma", "say it another way")
+REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")
+EMAIL = "pepe.perez@example.com"
+# Contact data given to the call-back form: none of it may reach the report.
+FORM_SECRETS = ("312-555-0147", "3125550147", "Maria", "sam@lakeview-logistics.example", "Sam Lee")
+
+SPANISH_REFERRAL = [
+    "quiero que me llamen", "busco trabajo o capacitacion", "si", "Maria",
+    "mi cel es 312-555-0147", "La Villita", "ayuda con TPS o permiso de trabajo", "ES",
+    "en la mañana", "si",
+]  # fmt: skip
+ENGLISH_REFERRAL = [
+    "can someone from your team call me", "I'm an employer", "yes", "Sam Lee",
+    "Lakeview Logistics", "sam@lakeview-logistics.example", "60608", "5 forklift drivers", "EN",
+    "afternoons", "yes, send it",
+]  # fmt: skip
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(message.get("text", "") for message in messages)
+
+
+@dataclass
+class Seeded:
+    """What the test sent, and what the person saw, per conversation."""
+
+    assistant: Assistant
+    sent: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    fallbacks: Counter = field(default_factory=Counter)
+    references: list[str] = field(default_factory=list)
+
+    def conversation(self, language: str, messages: list[str]) -> list[str]:
+        """Send ``messages`` as one new person; returns the replies, one text per message."""
+        sender = self.assistant.new_sender()
+        replies = []
+        for text in messages:
+            reply = texts(self.assistant.say(sender, text))
+            replies.append(reply)
+            if any(phrase in reply for phrase in REPHRASE):
+                self.fallbacks[language] += 1
+            self.references += REFERENCE.findall(reply)
+        self.sent[sender] = (language, messages)
+        return replies
+
+    def messages_in(self, language: str) -> int:
+        return sum(len(messages) for lang, messages in self.sent.values() if lang == language)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    with running_assistant(tmp_path_factory.mktemp("report-assistant")) as assistant:
+        seeded = Seeded(assistant)
+        replies = seeded.conversation(
+            "es", ["hola", "donde queda la oficina de empleo mas cercana", "60623"]
+        )
+        assert "Pilsen" in replies[2]
+        replies = seeded.conversation(
+            "es",
+            [
+                "hola",
+                f"zxqv blorpp {EMAIL}",
+                f"zxqv blorp {EMAIL}",
+                "hay un centro de empleo cerca de la villita?",
+            ],
+        )
+        assert all("otra forma" in reply for reply in replies[1:3]), (
+            "the nonsense messages must get the 'say it another way' reply; if the model now "
+            f"understands them, pick other nonsense: {replies[1:3]}"
+        )
+        assert "Pilsen" in replies[3]
+        seeded.conversation("es", ["hola", *SPANISH_REFERRAL])
+        replies = seeded.conversation("en", ["hi", "nearest job center to 60623", "ok"])
+        assert "Pilsen" in replies[1]
+        replies = seeded.conversation(
+            "en",
+            [
+                '/greet{"language":"en"}',
+                "is there a job center in Cicero",
+                "purple monkey dishwasher",
+                "what's the weather like",
+            ],
+        )
+        assert "Cicero" in replies[1] and "say it another way" in replies[2], replies
+        seeded.conversation("en", ENGLISH_REFERRAL)
+        assert len(seeded.references) == 2, "both call-back forms must end with a reference"
+        yield seeded
+
+
+@dataclass(frozen=True)
+class Output:
+    html: str
+    rows: list[dict[str, str]]
+    html_path: Path
+
+    def value(self, section: str, item: str, language: str = "", detail: str = "") -> float:
+        """The summed ``count`` of matching CSV rows (0 when there is none)."""
+        return sum(
+            float(row["count"])
+            for row in self.rows
+            if row["section"] == section
+            and row["item"] == item
+            and (not language or row["language"] == language)
+            and (not detail or row["detail"] == detail)
+        )
+
+
+def run_report(seeded: Seeded, out: Path, *period: str) -> int:
+    return main(
+        [
+            "report",
+            "--db", f"sqlite:///{seeded.assistant.tracker_db}",
+            "--referrals-db", seeded.assistant.referral_settings.db_url,
+            "--out", str(out),
+            *period,
+        ]
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def output(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Output:
+    today = datetime.now(STAFF_TIMEZONE).date()
+    out = tmp_path_factory.mktemp("report") / "weekly.html"
+    period = ("--since", f"{today - timedelta(days=6)}", "--until", f"{today + timedelta(days=1)}")
+    assert run_report(seeded, out, *period) == 0
+    with out.with_suffix(".csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return Output(out.read_text(encoding="utf-8"), rows, out)
+
+
+@pytest.mark.e2e
+def test_conversations_and_messages_are_those_sent(seeded: Seeded, output: Output) -> None:
+    sent = [messages for _, messages in seeded.sent.values()]
+    assert output.value("summary", "conversations") == 6
+    assert output.value("summary", "messages") == sum(len(m) for m in sent)
+    assert output.value("summary", "typed_messages") == sum(len(m) for m in sent) - 1
+    lengths = sorted(len(m) for m in sent)
+    assert output.value("summary", "median_messages_per_conversation") == (
+        (lengths[2] + lengths[3]) / 2
+    )
+    per_day = [row for row in output.rows if row["section"] == "per_day"]
+    assert len(per_day) == 2 * 8, "every day of the period is listed, days without chats too"
+    assert sum(int(r["count"]) for r in per_day if r["detail"] == "conversations") == 6
+
+
+@pytest.mark.e2e
+def test_language_share_counts_each_conversation_in_its_language(
+    seeded: Seeded, output: Output
+) -> None:
+    for language in ("es", "en"):
+        assert output.value("language", "conversations", language) == 3
+        assert output.value("language", "messages", language) == seeded.messages_in(language)
+    assert "Spanish (es)" in output.html and "English (en)" in output.html
+
+
+@pytest.mark.e2e
+def test_lookups_count_questions_not_form_answers(output: Output) -> None:
+    lookups = {
+        (row["item"], row["language"]): int(row["count"])
+        for row in output.rows
+        if row["section"] == "lookup"
+    }
+    # "La Villita" and "60608" were also typed as answers to the call-back form: not lookups.
+    assert lookups == {
+        ("60623", "es"): 1,
+        ("60623", "en"): 1,
+        ("Little Village", "es"): 1,
+        ("Cicero", "en"): 1,
+    }
+    assert output.value("summary", "lookups") == 4
+
+
+@pytest.mark.e2e
+def test_could_not_answer_is_counted_grouped_and_masked(seeded: Seeded, output: Output) -> None:
+    assert seeded.fallbacks == {"es": 2, "en": 1}
+    assert output.value("summary", "could_not_answer") == 3
+    groups = [row for row in output.rows if row["section"] == "could_not_answer"]
+    assert [(g["language"], g["count"]) for g in groups] == [("es", "2"), ("en", "1")]
+    assert groups[0]["item"] == "zxqv blorpp [email]"
+    assert "purple monkey dishwasher" in output.html
+    everything = output.html + "".join(str(row) for row in output.rows)
+    for secret in (EMAIL, *FORM_SECRETS):
+        assert secret not in everything
+
+
+@pytest.mark.e2e
+def test_out_of_scope_questions_are_listed_apart(output: Output) -> None:
+    rows = [row for row in output.rows if row["section"] == "out_of_scope"]
+    assert [(r["language"], r["item"], r["count"]) for r in rows] == [
+        ("en", "what's the weather like", "1")
+    ]
+
+
+@pytest.mark.e2e
+def test_referrals_by_topic_and_site(seeded: Seeded, output: Output) -> None:
+    stored = [
+        get_referral(r, settings=seeded.assistant.referral_settings) for r in seeded.references
+    ]
+    assert output.value("summary", "referrals") == 2
+    assert output.value("referral_topic", "immigration_help") == 1
+    assert output.value("referral_topic", "employer_services") == 1
+    directory = load_directory()
+    for row in stored:
+        site = directory.site(row.routed_to)
+        name = site.name("en") if site else "Business Relations team"
+        assert output.value("referral_site", name, detail=row.state) == 1, row.routed_to
+    for reference in seeded.references:
+        assert reference not in output.html, "references identify a person's request"
+
+
+@pytest.mark.e2e
+def test_html_needs_nothing_from_outside(output: Output) -> None:
+    assert "<script" not in output.html
+    sources = re.findall(r'(?:src|href)="([^"]*)"', output.html)
+    assert sources and all(source.startswith("data:image/png;base64,") for source in sources)
+
+
+@pytest.mark.e2e
+def test_a_past_week_has_no_conversations(seeded: Seeded, tmp_path: Path) -> None:
+    out = tmp_path / "old.html"
+    assert run_report(seeded, out, "--since", "2026-01-05", "--until", "2026-01-11") == 0
+    with out.with_suffix(".csv").open(encoding="utf-8") as stream:
+        summary = {row["item"]: row["count"] for row in csv.DictReader(stream)}
+    assert summary["conversations"] == "0" and summary["referrals"] == "0"
+    assert "None in this period." in out.read_text(encoding="utf-8")
+
+
+def test_a_missing_store_is_an_error_not_an_empty_report(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.db"
+    out = tmp_path / "report.html"
+    assert main(["report", "--db", f"sqlite:///{missing}", "--out", str(out)]) == 2
+    assert not missing.exists() and not out.exists()
+
+
+def message(text: str, language: str) -> Message:
+    return Message(timestamp=0.0, text=text, intent="nlu_fallback", language=language,
+                   in_form=False, guess="ask_work_permit")  # fmt: skip
+
+
+def test_grouping_joins_typos_and_keeps_languages_apart() -> None:
+    groups = group_messages(
+        [
+            message("¿Dónde puedo sacar el permiso de trabajo?", "es"),
+            message("donde saco permiso de trabajo", "es"),
+            message("donde puedo sacar el permiso de trabajo", "es"),
+            message("call me at (773) 555-0123", "en"),
+            message("work permit where", "en"),
+        ]
+    )
+    assert [(g.language, g.count) for g in groups] == [("es", 3), ("en", 1), ("en", 1)]
+    assert groups[0].example == "¿Dónde puedo sacar el permiso de trabajo?"
+    assert groups[0].variants == ("donde saco permiso de trabajo",)
+    assert groups[0].closest_intent == "ask_work_permit"
+    assert any(g.example == "call me at [phone]" for g in groups)
+
+
+@pytest.mark.e2e
+def test_report_reads_well_in_a_browser(output: Output, tmp_path: Path) -> None:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium")
+    folder = tmp_path
+    if os.environ.get("AJC_UPDATE_SCREENSHOTS") == "1":
+        folder = PROJECT_ROOT / "docs" / "screenshots"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(output.html_path.as_uri())
+        widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+        assert len(widths) == 2 and all(width > 300 for width in widths), "charts must load"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        heading = page.get_by_role("heading", name="Messages the assistant could not answer")
+        assert heading.is_visible()
+        assert page.get_by_text("zxqv blorpp [email]").first.is_visible()
+        page.screenshot(path=str(folder / "report.png"), full_page=True)
+        browser.close()

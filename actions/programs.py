@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import language_of, latest_intent, send
 from bot.knowledge import answer
 from bot.replies import Reply
+from bot.replies.directory import location_replies
 
 
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
@@ -18,7 +19,11 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
 
 
 class ActionAnswerProgram(Action):
-    """The specific answer for the topic the person asked about, with buttons to go deeper."""
+    """The specific answer for the topic the person asked about, with buttons to go deeper.
+
+    Someone looking for work who names a place ("busco trabajo cerca del 60623") also gets the
+    nearest job centers, where that help is given in person.
+    """
 
     def name(self) -> str:
         return "action_answer_program"
@@ -26,11 +31,16 @@ class ActionAnswerProgram(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        topic, language = latest_intent(tracker) or "", language_of(tracker)
         reply = answer(
-            latest_intent(tracker) or "",
-            language_of(tracker),
+            topic,
+            language,
             detail=latest_entity(tracker, "detail"),
             sector=latest_entity(tracker, "sector") or tracker.get_slot("sector"),
         )
-        send(dispatcher, [Reply(reply.text, tuple(reply.buttons))])
+        replies = [Reply(reply.text, tuple(reply.buttons))]
+        place = latest_entity(tracker, "zip") or latest_entity(tracker, "place")
+        if topic == "job_search" and place:
+            replies += location_replies(place, language)[0]
+        send(dispatcher, replies)
         return []

@@ -57,3 +57,13 @@ def test_detail_button_payload_goes_deeper() -> None:
         "ask_training_funding", "en", entities=[{"entity": "detail", "value": "eligibility"}]
     )
     assert plain["text"] != deeper["text"]
+
+
+def test_job_search_with_a_zip_also_lists_the_nearest_centers() -> None:
+    messages = run("job_search", "es", entities=[{"entity": "zip", "value": "60623"}])
+    assert len(messages) >= 3
+    assert "Pilsen" in messages[2]["text"] and "millas" in messages[2]["text"]
+
+
+def test_job_search_without_a_place_is_one_answer() -> None:
+    assert len(run("job_search", "en")) == 1

@@ -62,7 +62,9 @@ def test_english_employer_leaves_a_referral_and_corrects_an_answer(assistant: As
     received = texts(assistant.say(me, "yes, send it"))
     row = get_referral(REFERENCE.search(received).group(), settings=assistant.referral_settings)
     assert row.kind == "employer" and row.phone == "+13125550188" and row.email is None
-    assert row.routed_to == "business_relations"
+    assert row.routed_to == "sector_tdl", (
+        "an employer hiring forklift drivers goes to the TDL center"
+    )
 
 
 def test_cancel_at_any_question_stores_nothing(assistant: Assistant) -> None:

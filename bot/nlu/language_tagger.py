@@ -7,6 +7,7 @@ slot keeps the conversation's language: stickiness comes from slot semantics, wi
 to the action server. A message in a language we do not speak gets the intent
 ``unsupported_language``, whose reply is in both English and Spanish. Button payloads
 ("/find_ajc") are not language: they keep the conversation's language or carry their own.
+Words no language list knows ("zxqv blorp") go to the fallback unless the classifier is sure.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import decide, normalize_language_tag, warm_up
+from bot.language.gibberish import is_gibberish
 from bot.nlu.locations import LOCATION_ENTITIES
 
 UNSUPPORTED_INTENT = "unsupported_language"
+FALLBACK_INTENT = "nlu_fallback"
+# Keyboard mashing ("zxqv blorp") is sent to the fallback unless the classifier is this sure:
+# a typo such as "trabjo" is unknown to the word lists but still confidently understood.
+GIBBERISH_TRUST = 0.6
 # decide() needs the conversation's current language, which NLU cannot see. Any known language
 # gives the same answer (tests/test_language.py checks it): only explicit requests and confident
 # detections. A new conversation's weaker first guess is therefore not used here.
@@ -39,6 +45,13 @@ def without_locations(message: Message, text: str) -> str:
             start, end = entity["start"], entity["end"]
             text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def set_intent(message: Message, name: str) -> None:
+    """Replace the classifier's intent with a decision of this component."""
+    intent = {"name": name, "confidence": 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
 
 
 def metadata_language(message: Message) -> object:
@@ -67,16 +80,18 @@ class LanguageTagger(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if text.startswith(BUTTON_PAYLOAD_PREFIX):
                 continue
-            language = decide(
-                ESTABLISHED, without_locations(message, text)
-            ) or normalize_language_tag(metadata_language(message))
+            words = without_locations(message, text)
+            intent = message.get(INTENT) or {}
+            if is_gibberish(words) and intent.get("confidence", 0.0) < GIBBERISH_TRUST:
+                set_intent(message, FALLBACK_INTENT)
+            language = decide(ESTABLISHED, words) or normalize_language_tag(
+                metadata_language(message)
+            )
             if language is None:
                 continue
             entity = {"entity": "language", "start": 0, "end": len(text), "value": language}
             entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "language"]
             message.set(ENTITIES, entities + self.add_extractor_name([entity]), add_to_output=True)
             if language == "other":
-                intent = {"name": UNSUPPORTED_INTENT, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                set_intent(message, UNSUPPORTED_INTENT)
         return messages

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 STAFF_TIMEZONE = ZoneInfo("America/Chicago")
@@ -47,4 +47,4 @@ def local_day(timestamp: float) -> date:
 
 def utc_naive(timestamp: float) -> datetime:
     """The zone-less UTC time the referral store uses for the same instant."""
-    return datetime.utcfromtimestamp(timestamp)
+    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from playwright.sync_api import sync_playwright
 
 from bot import PROJECT_ROOT
@@ -30,6 +31,7 @@ from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
 from tests.servers import Assistant, running_assistant
+from tests.test_referrals import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
 from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 
 REPHRASE = ("otra forma", "say it another way")
@@ -308,3 +310,51 @@ def test_report_reads_well_in_a_browser(output: Output, tmp_path: Path) -> None:
         assert page.get_by_text("zxqv blorpp [email]").first.is_visible()
         page.screenshot(path=str(folder / "report.png"), full_page=True)
         browser.close()
+
+
+@pytest.mark.e2e
+def test_postgresql_store_gives_the_same_report(
+    seeded: Seeded,
+    output: Output,
+    postgres_url: str,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    """The events, copied as they are into a PostgreSQL table of Rasa's shape, give the same CSV."""
+    columns = ("id", "sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+    source = sqlalchemy.create_engine(f"sqlite:///{seeded.assistant.tracker_db}")
+    with source.connect() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(
+            sqlalchemy.text(f"SELECT {', '.join(columns)} FROM events")
+        )]  # fmt: skip
+    source.dispose()
+    target = sqlalchemy.create_engine(postgres_url)
+    events = sqlalchemy.Table(
+        "events",
+        sqlalchemy.MetaData(),
+        sqlalchemy.Column("id", sqlalchemy.Integer, primary_key=True),
+        sqlalchemy.Column("sender_id", sqlalchemy.String(255), nullable=False, index=True),
+        sqlalchemy.Column("type_name", sqlalchemy.String(255), nullable=False),
+        sqlalchemy.Column("timestamp", sqlalchemy.Float),
+        sqlalchemy.Column("intent_name", sqlalchemy.String(255)),
+        sqlalchemy.Column("action_name", sqlalchemy.String(255)),
+        sqlalchemy.Column("data", sqlalchemy.Text),
+    )
+    with target.begin() as connection:
+        events.drop(connection, checkfirst=True)
+        events.create(connection)
+        connection.execute(events.insert(), rows)
+    target.dispose()
+
+    out = tmp_path / "from-postgres.html"
+    today = datetime.now(STAFF_TIMEZONE).date()
+    period = ("--since", f"{today - timedelta(days=6)}", "--until", f"{today + timedelta(days=1)}")
+    code = main(
+        [
+            "report", "--db", postgres_url,
+            "--referrals-db", seeded.assistant.referral_settings.db_url,
+            "--out", str(out), *period,
+        ]
+    )  # fmt: skip
+    assert code == 0
+    with out.with_suffix(".csv").open(encoding="utf-8") as stream:
+        assert list(csv.DictReader(stream)) == output.rows

@@ -34,11 +34,16 @@ from tests.servers import Assistant, running_assistant
 from tests.test_referrals import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
 from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 
-REPHRASE = ("otra forma", "say it another way")
+SPANISH_REPHRASE, ENGLISH_REPHRASE = "otra forma", "say it another way"
 REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")
-EMAIL = "pepe.perez@example.com"
+PHONE, EMAIL = "(773) 555-0123", "pepe.perez@example.com"
 # Contact data given to the call-back form: none of it may reach the report.
 FORM_SECRETS = ("312-555-0147", "3125550147", "Maria", "sam@lakeview-logistics.example", "Sam Lee")
+# Which nonsense the model gives up on changes with every retraining, and a phone number or an
+# e-mail pulls a message towards the contact intents; so the test looks for one that falls back.
+NONSENSE = ("zxqv blorpp", "gorp snarf", "blorpp zxqv mmm", "qwop zzk fleeb", "xyzzy plugh",
+            "purple monkey dishwasher", "zxqv blorp")  # fmt: skip
+WITH_PERSONAL_DATA = tuple(f"{text} {data}" for data in (PHONE, EMAIL) for text in NONSENSE)
 
 SPANISH_REFERRAL = [
     "quiero que me llamen", "busco trabajo o capacitacion", "si", "Maria",
@@ -56,11 +61,29 @@ def texts(messages: list[dict]) -> str:
     return "\n".join(message.get("text", "") for message in messages)
 
 
+def not_understood(
+    assistant: Assistant, greeting: str, candidates: tuple[str, ...], reply: str
+) -> str:
+    """The first candidate the assistant answers with ``reply`` after ``greeting``.
+
+    Tried before the report's period starts, so these tries are not in the report.
+    """
+    for text in candidates:
+        sender = assistant.new_sender()
+        assistant.say(sender, greeting)
+        if reply in texts(assistant.say(sender, text)):
+            return text
+    pytest.fail(f"none of {candidates} gets {reply!r} any more: add other nonsense")
+
+
 @dataclass
 class Seeded:
     """What the test sent, and what the person saw, per conversation."""
 
     assistant: Assistant
+    since: datetime
+    spanish_nonsense: str
+    english_nonsense: str
     sent: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     fallbacks: Counter = field(default_factory=Counter)
     references: list[str] = field(default_factory=list)
@@ -72,8 +95,8 @@ class Seeded:
         for text in messages:
             reply = texts(self.assistant.say(sender, text))
             replies.append(reply)
-            if any(phrase in reply for phrase in REPHRASE):
-                self.fallbacks[language] += 1
+            self.fallbacks["es"] += SPANISH_REPHRASE in reply
+            self.fallbacks["en"] += ENGLISH_REPHRASE in reply
             self.references += REFERENCE.findall(reply)
         self.sent[sender] = (language, messages)
         return replies
@@ -85,7 +108,9 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     with running_assistant(tmp_path_factory.mktemp("report-assistant")) as assistant:
-        seeded = Seeded(assistant)
+        spanish_nonsense = not_understood(assistant, "hola", WITH_PERSONAL_DATA, SPANISH_REPHRASE)
+        english_nonsense = not_understood(assistant, "hi", NONSENSE, ENGLISH_REPHRASE)
+        seeded = Seeded(assistant, datetime.now(STAFF_TIMEZONE), spanish_nonsense, english_nonsense)
         replies = seeded.conversation(
             "es", ["hola", "donde queda la oficina de empleo mas cercana", "60623"]
         )
@@ -94,16 +119,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "es",
             [
                 "hola",
-                f"zxqv blorpp {EMAIL}",
-                f"zxqv blorp {EMAIL}",
+                spanish_nonsense,
+                spanish_nonsense,
                 "hay un centro de empleo cerca de la villita?",
             ],
         )
-        assert all("otra forma" in reply for reply in replies[1:3]), (
-            "the nonsense messages must get the 'say it another way' reply; if the model now "
-            f"understands them, pick other nonsense: {replies[1:3]}"
-        )
-        assert "Pilsen" in replies[3]
+        assert SPANISH_REPHRASE in replies[2] and "Pilsen" in replies[3], replies
         seeded.conversation("es", ["hola", *SPANISH_REFERRAL])
         replies = seeded.conversation("en", ["hi", "nearest job center to 60623", "ok"])
         assert "Pilsen" in replies[1]
@@ -112,11 +133,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             [
                 '/greet{"language":"en"}',
                 "is there a job center in Cicero",
-                "purple monkey dishwasher",
+                english_nonsense,
                 "what's the weather like",
             ],
         )
-        assert "Cicero" in replies[1] and "say it another way" in replies[2], replies
+        assert "Cicero" in replies[1] and ENGLISH_REPHRASE in replies[2], replies
+        assert "can't help with that" in replies[3], replies
         seeded.conversation("en", ENGLISH_REFERRAL)
         assert len(seeded.references) == 2, "both call-back forms must end with a reference"
         yield seeded
@@ -140,24 +162,29 @@ class Output:
         )
 
 
-def run_report(seeded: Seeded, out: Path, *period: str) -> int:
+def period_of(seeded: Seeded) -> tuple[str, ...]:
+    """From just after the nonsense was tried out to the end of tomorrow."""
+    tomorrow = datetime.now(STAFF_TIMEZONE).date() + timedelta(days=1)
+    return ("--since", seeded.since.isoformat(), "--until", tomorrow.isoformat())
+
+
+def run_report(seeded: Seeded, out: Path, *options: str) -> int:
+    """``python -m bot report`` on the seeded stores; later options win (e.g. another --db)."""
     return main(
         [
             "report",
             "--db", f"sqlite:///{seeded.assistant.tracker_db}",
             "--referrals-db", seeded.assistant.referral_settings.db_url,
             "--out", str(out),
-            *period,
+            *options,
         ]
     )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def output(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Output:
-    today = datetime.now(STAFF_TIMEZONE).date()
     out = tmp_path_factory.mktemp("report") / "weekly.html"
-    period = ("--since", f"{today - timedelta(days=6)}", "--until", f"{today + timedelta(days=1)}")
-    assert run_report(seeded, out, *period) == 0
+    assert run_report(seeded, out, *period_of(seeded)) == 0
     with out.with_suffix(".csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     return Output(out.read_text(encoding="utf-8"), rows, out)
@@ -174,7 +201,8 @@ def test_conversations_and_messages_are_those_sent(seeded: Seeded, output: Outpu
         (lengths[2] + lengths[3]) / 2
     )
     per_day = [row for row in output.rows if row["section"] == "per_day"]
-    assert len(per_day) == 2 * 8, "every day of the period is listed, days without chats too"
+    days = (datetime.now(STAFF_TIMEZONE).date() - seeded.since.date()).days + 2
+    assert len(per_day) == 2 * days, "every day of the period is listed, days without chats too"
     assert sum(int(r["count"]) for r in per_day if r["detail"] == "conversations") == 6
 
 
@@ -211,10 +239,11 @@ def test_could_not_answer_is_counted_grouped_and_masked(seeded: Seeded, output: 
     assert output.value("summary", "could_not_answer") == 3
     groups = [row for row in output.rows if row["section"] == "could_not_answer"]
     assert [(g["language"], g["count"]) for g in groups] == [("es", "2"), ("en", "1")]
-    assert groups[0]["item"] == "zxqv blorpp [email]"
-    assert "purple monkey dishwasher" in output.html
+    masked = seeded.spanish_nonsense.replace(PHONE, "[phone]").replace(EMAIL, "[email]")
+    assert groups[0]["item"] == masked, "the same message twice is one group of 2"
+    assert groups[1]["item"] == seeded.english_nonsense
     everything = output.html + "".join(str(row) for row in output.rows)
-    for secret in (EMAIL, *FORM_SECRETS):
+    for secret in (PHONE, EMAIL, *FORM_SECRETS):
         assert secret not in everything
 
 
@@ -290,7 +319,7 @@ def test_grouping_joins_typos_and_keeps_languages_apart() -> None:
 
 
 @pytest.mark.e2e
-def test_report_reads_well_in_a_browser(output: Output, tmp_path: Path) -> None:
+def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path: Path) -> None:
     if not CHROMIUM.is_file():
         pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium")
     folder = tmp_path
@@ -307,7 +336,7 @@ def test_report_reads_well_in_a_browser(output: Output, tmp_path: Path) -> None:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         heading = page.get_by_role("heading", name="Messages the assistant could not answer")
         assert heading.is_visible()
-        assert page.get_by_text("zxqv blorpp [email]").first.is_visible()
+        assert page.get_by_text(seeded.english_nonsense).first.is_visible()
         page.screenshot(path=str(folder / "report.png"), full_page=True)
         browser.close()
 
@@ -346,15 +375,6 @@ def test_postgresql_store_gives_the_same_report(
     target.dispose()
 
     out = tmp_path / "from-postgres.html"
-    today = datetime.now(STAFF_TIMEZONE).date()
-    period = ("--since", f"{today - timedelta(days=6)}", "--until", f"{today + timedelta(days=1)}")
-    code = main(
-        [
-            "report", "--db", postgres_url,
-            "--referrals-db", seeded.assistant.referral_settings.db_url,
-            "--out", str(out), *period,
-        ]
-    )  # fmt: skip
-    assert code == 0
+    assert run_report(seeded, out, *period_of(seeded), "--db", postgres_url) == 0
     with out.with_suffix(".csv").open(encoding="utf-8") as stream:
         assert list(csv.DictReader(stream)) == output.rows

@@ -4,33 +4,51 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.referrals import Settings
 from bot.report.build import build_report, write_report
 from bot.report.events import TRACKER_DB_ENV, ReportError, tracker_db_url
-from bot.report.period import DEFAULT_DAYS, Period
+from bot.report.period import DEFAULT_DAYS, Period, local_midnight, local_time
 
 DEFAULT_OUT = PROJECT_ROOT / "var" / "report.html"
 
 
-def _date(text: str) -> date:
+def _moment(text: str) -> date | datetime:
+    """A day (YYYY-MM-DD) or a time on the Chicago clock (YYYY-MM-DD HH:MM, or ISO 8601)."""
     try:
-        return date.fromisoformat(text)
+        return (
+            date.fromisoformat(text)
+            if len(text) == 10
+            else local_time(datetime.fromisoformat(text))
+        )
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
+        raise argparse.ArgumentTypeError(
+            f"not a date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM): {text!r}"
+        ) from error
 
 
-def period_from(args: argparse.Namespace) -> Period:
-    """``--since``/``--until`` as given; missing ends default to the last seven days."""
-    default = Period.ending_today(DEFAULT_DAYS)
-    last = args.until or default.last
-    first = args.since or Period.ending_today(DEFAULT_DAYS, today=last).first
-    if first > last:
-        raise ReportError(f"--since {first} is after --until {last}")
-    return Period(first, last)
+def period_from(since: date | datetime | None, until: date | datetime | None) -> Period:
+    """A day for ``until`` is included; a time is where the period stops. Without ``since``,
+    the period is the seven days that end with ``until`` (default: today)."""
+    if until is None:
+        ends = Period.ending_today(DEFAULT_DAYS).ends
+    elif isinstance(until, datetime):
+        ends = until
+    else:
+        ends = Period.of_days(until, until).ends
+    if since is None:
+        last_day = (ends - timedelta(microseconds=1)).date()
+        begins = local_midnight(last_day - timedelta(days=DEFAULT_DAYS - 1))
+    elif isinstance(since, datetime):
+        begins = since
+    else:
+        begins = local_midnight(since)
+    if begins >= ends:
+        raise ReportError(f"the period is empty: --since {since} is not before --until {until}")
+    return Period(begins, ends)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -38,7 +56,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.referrals_db:
         settings = Settings(db_url=args.referrals_db)
     try:
-        period = period_from(args)
+        period = period_from(args.since, args.until)
         report = build_report(period, tracker_db_url(args.db), settings)
     except ReportError as error:
         print(f"report: {error}", file=sys.stderr)
@@ -61,15 +79,17 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--since",
-        type=_date,
+        type=_moment,
         metavar="DATE",
-        help="first day, YYYY-MM-DD (default: 6 days before --until)",
+        help="first day, YYYY-MM-DD, or a start time, 'YYYY-MM-DD HH:MM' (default: 6 days "
+        "before --until)",
     )
     parser.add_argument(
         "--until",
-        type=_date,
+        type=_moment,
         metavar="DATE",
-        help="last day, included, YYYY-MM-DD (default: today, Chicago time)",
+        help="last day, included, YYYY-MM-DD, or an end time, 'YYYY-MM-DD HH:MM' (default: "
+        "today). Times are Chicago time",
     )
     parser.add_argument(
         "--out",

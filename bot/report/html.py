@@ -117,7 +117,7 @@ def _languages(s: Summary) -> str:
     alt = "Bar chart of the share of conversations and messages per language; see the table."
     return (
         "<h2>Languages</h2>"
-        + _image(language_chart(s), alt)
+        + (_image(language_chart(s), alt) if s.messages else "")
         + _table(("Language", "Conversations", "Messages", "Could not answer"), rows, numeric=3)
         + '<p class="note">A message is counted in the language the assistant answered it in: '
         "the language the message was written in when that was clear, otherwise the "
@@ -174,15 +174,20 @@ def _groups(groups: Sequence[Group], languages: Iterable[str | None]) -> str:
 
 def _unanswered(report: Report) -> str:
     s = report.summary
-    languages = present_languages(s.messages_by_language) or [None]
     by_language = ", ".join(
-        f"{LANGUAGE_LABELS[lang]} {_percent(s.fallback_rate_in(lang))}" for lang in languages
+        f"{LANGUAGE_LABELS[lang]} {_percent(s.fallback_rate_in(lang))}"
+        for lang in present_languages(s.typed_by_language)
+    )
+    rate = (
+        f"<p><b>Fallback rate: {_percent(s.fallback_rate)}</b> of typed messages "
+        f"({len(s.fallbacks)} of {s.typed_messages}); {escape(by_language)}.</p>"
+        if s.typed_messages
+        else "<p>No typed messages in this period.</p>"
     )
     return (
         "<h2>Messages the assistant could not answer</h2>"
-        f"<p><b>Fallback rate: {_percent(s.fallback_rate)}</b> of typed messages "
-        f"({len(s.fallbacks)} of {s.typed_messages}); {escape(by_language)}.</p>"
-        '<p class="note">These got &ldquo;Sorry, I didn\'t quite understand&rdquo;. Similar '
+        + rate
+        + '<p class="note">These got &ldquo;Sorry, I didn\'t quite understand&rdquo;. Similar '
         "messages are grouped; phone numbers, e-mails and ID numbers are replaced by "
         "[phone], [email], [ssn], [a-number] or [number]. &ldquo;Closest intent&rdquo; is the "
         "model's best guess, which was too unsure to use: if it is right, add the example to "

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from bot import PROJECT_ROOT
 from bot.__main__ import main
 from bot.directory import load_directory
 from bot.referrals import get_referral
+from bot.report.cli import period_from
 from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
@@ -378,3 +379,14 @@ def test_postgresql_store_gives_the_same_report(
     assert run_report(seeded, out, *period_of(seeded), "--db", postgres_url) == 0
     with out.with_suffix(".csv").open(encoding="utf-8") as stream:
         assert list(csv.DictReader(stream)) == output.rows
+
+
+def test_a_week_across_the_clock_change_is_seven_chicago_days() -> None:
+    """Clocks went back on Nov 1, 2026: the week still has 7 days and one more hour."""
+    period = period_from(date(2026, 10, 29), date(2026, 11, 4))
+    assert len(period.days) == 7 and period.end - period.start == (7 * 24 + 1) * 3600
+    assert str(period) == "Thu Oct 29, 2026 to Wed Nov 4, 2026 (Chicago time)"
+    default = period_from(None, date(2026, 11, 22))
+    assert (default.first, default.last) == (date(2026, 11, 16), date(2026, 11, 22))
+    morning = period_from(datetime(2026, 11, 24, 14, 0, tzinfo=STAFF_TIMEZONE), None)
+    assert morning.days[0] == date(2026, 11, 24) and morning.start < morning.end

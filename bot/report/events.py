@@ -68,15 +68,22 @@ def safe_url(db_url: str) -> str:
     return parse_url(db_url).render_as_string(hide_password=True)
 
 
-def open_store(db_url: str) -> Engine:
-    """An engine on an existing tracker store; a missing SQLite file is an error, because
-    opening it would silently create an empty store and report zero conversations."""
+def missing_sqlite_file(db_url: str) -> Path | None:
+    """The SQLite file ``db_url`` names when it does not exist: opening it would create an empty
+    store, and the report would show zero instead of saying the path is wrong."""
     url = parse_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database)
-        if not path.is_file():
-            raise ReportError(f"no tracker store at {path} (has the assistant run yet?)")
-    return create_engine(url, hide_parameters=True)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    return None if path.is_file() else path
+
+
+def open_store(db_url: str) -> Engine:
+    """An engine on an existing tracker store."""
+    missing = missing_sqlite_file(db_url)
+    if missing is not None:
+        raise ReportError(f"no tracker store at {missing} (has the assistant run yet?)")
+    return create_engine(parse_url(db_url), hide_parameters=True)
 
 
 def read_senders(engine: Engine, since: float, until: float) -> Iterator[tuple[str, list[Event]]]:

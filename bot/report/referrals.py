@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.directory import Directory
 from bot.referrals import DELIVERED, FAILED, PENDING, Settings, list_referrals
-from bot.report.events import parse_url
+from bot.report.events import missing_sqlite_file
 from bot.report.period import Period, utc_naive
 
 STATE_ORDER = (DELIVERED, PENDING, FAILED)
@@ -56,19 +55,11 @@ def site_label(site_id: str, directory: Directory) -> str:
     return QUEUE_LABELS.get(site_id, site_id)
 
 
-def _store_exists(db_url: str) -> bool:
-    """False for a SQLite file that is not there: the report must not create an empty store."""
-    url = parse_url(db_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return True
-    return Path(url.database).is_file()
-
-
 def summarize_referrals(
     settings: Settings, period: Period, directory: Directory
 ) -> ReferralSummary:
     """Referrals created in the period (their state is the state now, when the report runs)."""
-    if not _store_exists(settings.db_url):
+    if missing_sqlite_file(settings.db_url) is not None:
         return ReferralSummary(available=False)
     start, end = utc_naive(period.start), utc_naive(period.end)
     summary = ReferralSummary()

@@ -31,7 +31,6 @@ class Message:
     language: str | None
     in_form: bool
     guess: str | None = None
-    guess_confidence: float | None = None
     location: tuple[str, str] | None = None
     fallback: bool = False
 
@@ -70,24 +69,30 @@ def _entities(data: dict) -> list[dict]:
     return list((data.get("parse_data") or {}).get("entities") or [])
 
 
-def _closest_intent(data: dict, skip: set[str]) -> tuple[str | None, float | None]:
+def _closest_intent(data: dict, skip: set[str | None]) -> str | None:
     """The model's best intent other than ``skip``: a hint for where new examples belong."""
     for ranked in (data.get("parse_data") or {}).get("intent_ranking") or []:
         name = ranked.get("name")
         if name and name not in skip:
-            return name, ranked.get("confidence")
-    return None, None
+            return name
+    return None
 
 
 def _message(event: Event, language: str | None, in_form: bool) -> Message:
     data = dict(event.data)
     entities = _entities(data)
     decided = [e.get("value") for e in entities if e.get("entity") == "language"]
-    places = [(e["entity"], str(e.get("value"))) for e in entities]
-    location = next((p for p in places if p[0] in LOCATION_ENTITIES), None)
+    location = next(
+        (
+            (e["entity"], str(e.get("value")))
+            for e in entities
+            if e.get("entity") in LOCATION_ENTITIES
+        ),
+        None,
+    )
     intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
     # A fallback hides the model's guess; for "out of scope" the runner-up is the useful hint.
-    guess, confidence = _closest_intent(data, {FALLBACK_INTENT, OUT_OF_SCOPE_INTENT} & {intent})
+    guess = _closest_intent(data, {FALLBACK_INTENT, OUT_OF_SCOPE_INTENT} & {intent})
     return Message(
         timestamp=event.timestamp,
         text=str(data.get("text") or ""),
@@ -95,7 +100,6 @@ def _message(event: Event, language: str | None, in_form: bool) -> Message:
         language=decided[-1] if decided else language,
         in_form=in_form,
         guess=guess,
-        guess_confidence=confidence,
         location=location,
         fallback=intent == FALLBACK_INTENT and not in_form,
     )

@@ -40,13 +40,6 @@ class ReferralSummary:
     by_language: Counter = field(default_factory=Counter)
     total: int = 0
 
-    @property
-    def by_state(self) -> Counter:
-        states: Counter = Counter()
-        for counts in self.by_topic.values():
-            states.update(counts)
-        return states
-
 
 def site_label(site_id: str, directory: Directory) -> str:
     site = directory.site(site_id)

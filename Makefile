@@ -12,7 +12,7 @@ MODEL_DIR ?= $(HOME)/.cache/ajc-assistant/models
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser train run shell lint validate test-stories test eval clean
+.PHONY: help setup browser train run shell lint validate test-stories test eval report clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -21,6 +21,7 @@ help:
 	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make lint   - ruff"
 	@echo "make eval   - measure NLU per language (held-out, 5-fold cross-validation, pipelines)"
+	@echo "make report - staff report of the last 7 days (SINCE=YYYY-MM-DD, OUT=file.html)"
 
 # Python 3.10 is required by Rasa 3.6. The pyenv shim alone is not enough: it refuses when the
 # selected pyenv version is another one, so fall back to pyenv's own install folder.
@@ -69,6 +70,10 @@ test: lint validate test-stories browser
 
 eval: train
 	$(PY) benchmarks/nlu_eval.py --model "$$(scripts/model-path)"
+
+# Staff insights report (docs/report.md): last 7 days; SINCE=YYYY-MM-DD or OUT=file to change.
+report: setup
+	$(PY) -m bot report $(if $(SINCE),--since $(SINCE)) --out $(or $(OUT),var/report.html)
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
 from bot.directory import LocationProblem, load_directory
+from bot.intents import domain_intents
 from bot.knowledge.sectors import resolve_sector
 from bot.textnorm import normalize as fold
 
@@ -30,38 +31,9 @@ HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 LANGUAGES = ("en", "es")
 OTHER = "other"  # languages the assistant does not speak
 FOLDERS = (*LANGUAGES, OTHER)
-INTENTS = (
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "capabilities",
-    "human_handoff",
-    "out_of_scope",
-    "change_language",
-    "find_ajc",
-    "list_ajcs",
-    "inform_location",
-    "ask_hours",
-    "ask_training_funding",
-    "new_arrival_services",
-    "ask_work_permit",
-    "ask_tps",
-    "ask_legal_help",
-    "ask_sector_programs",
-    "employer_ojt",
-    "employer_iwt",
-    "employer_hiring_events",
-    "employer_contact",
-    "ask_unemployment",
-    "request_referral",
-    "cancel",
-    "correct_referral",
-    "job_search",
-)
+# Every intent of the domain is trained in English and Spanish, except the other-language one.
 OTHER_INTENTS = ("unsupported_language",)
+INTENTS = tuple(sorted(domain_intents() - set(OTHER_INTENTS)))
 ENTITY_TYPES = {"zip", "place", "sector", "referral_field"}
 # The answers of the call-back form that a correction can name (actions/referral.py clears the
 # slot referral_<value>).

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot import CONTENT_DIR
+from bot.intents import domain_intents
 
 KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
 # Addresses and contacts of sites belong to the directory; facts about a site read them from here
@@ -28,42 +29,6 @@ SITES_FILE = CONTENT_DIR / "sites.yml"
 # confirmed: seen on the cited page; dated: confirmed but old (source_year required);
 # official_link: a government site's own address; general: a plain summary backed by the page.
 STATUSES = frozenset({"confirmed", "dated", "official_link", "general"})
-
-# Intents a button may trigger; they must exist in the lead's domain.yml.
-INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "bot_challenge",
-        "capabilities",
-        "human_handoff",
-        "out_of_scope",
-        "change_language",
-        "find_ajc",
-        "list_ajcs",
-        "inform_location",
-        "ask_hours",
-        "ask_training_funding",
-        "new_arrival_services",
-        "ask_work_permit",
-        "ask_tps",
-        "ask_legal_help",
-        "ask_sector_programs",
-        "employer_ojt",
-        "employer_iwt",
-        "employer_hiring_events",
-        "employer_contact",
-        "ask_unemployment",
-        "request_referral",
-        "cancel",
-        "correct_referral",
-        "job_search",
-        "unsupported_language",
-    }
-)
 
 DEFAULT_VARIANT = "default"
 
@@ -265,7 +230,7 @@ def _unknowns(raw: Mapping[str, Any], where: str) -> dict[str, Unknown]:
 def _answers(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, Variant]]:
     answers: dict[str, dict[str, Variant]] = {}
     for topic, variants in raw.items():
-        if topic not in INTENTS:
+        if topic not in domain_intents():
             raise KnowledgeError(f"{where}: answers for {topic!r}, which is not an intent")
         if DEFAULT_VARIANT not in variants:
             raise KnowledgeError(f"{where}: {topic!r} has no {DEFAULT_VARIANT!r} answer")
@@ -282,7 +247,7 @@ def _variant(spec: Mapping[str, Any], here: str) -> Variant:
         raise KnowledgeError(f"{here} offers no buttons")
     buttons = []
     for button in spec["buttons"]:
-        if button.get("intent") not in INTENTS:
+        if button.get("intent") not in domain_intents():
             raise KnowledgeError(f"{here}: button intent {button.get('intent')!r} is not an intent")
         buttons.append(
             ButtonSpec(button["title"], button["intent"], dict(button.get("entities") or {}))

@@ -5,9 +5,9 @@ to store (returns the reference to tell the person), ``start_background_worker``
 See docs/referrals.md.
 """
 
+from bot.privacy import mask_personal_data
 from bot.referrals.config import ReferralConfigError, Settings
 from bot.referrals.delivery import deliver_due, run_worker, start_background_worker
-from bot.referrals.privacy import mask_personal_data
 from bot.referrals.reference import normalize_reference
 from bot.referrals.routing import Route, RoutingError, load_routing, route
 from bot.referrals.schema import DELIVERED, FAILED, PENDING

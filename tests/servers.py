@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,8 @@ from bot import PROJECT_ROOT
 from bot.referrals import Settings
 
 VENV_BIN = Path(sys.executable).parent
+# The tracker store of endpoints.yml, so end-to-end tests store conversations as `make run` does.
+TRACKER_STORE = "bot.tracker_store.MaskingSQLTrackerStore"
 
 
 def free_port() -> int:
@@ -82,17 +84,27 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(workdir: Path) -> Iterator[Assistant]:
-    """Both servers on free ports, conversations in a SQLite file under ``workdir``."""
+def running_assistant(
+    workdir: Path,
+    *,
+    credentials: Path = PROJECT_ROOT / "credentials.yml",
+    tracker_store: str = TRACKER_STORE,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[Assistant]:
+    """Both servers on free ports, conversations in a SQLite file under ``workdir``.
+
+    ``env`` adds variables for both servers (e.g. ``AJC_RETENTION_DAYS``); ``credentials`` and
+    ``tracker_store`` ("SQL" is Rasa's own) let a test compare with stock Rasa.
+    """
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "conversations.db"
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
+        f"tracker_store:\n  type: {tracker_store}\n  dialect: sqlite\n  db: {tracker_db}\n"
     )
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}"}
+           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}", **(env or {})}
     env.pop("AJC_REFERRAL_ENDPOINT", None)
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [
@@ -115,7 +127,9 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
             "--endpoints",
             str(endpoints),
             "--credentials",
-            str(PROJECT_ROOT / "credentials.yml"),
+            str(credentials),
+            "--cors",
+            "*",
         ],
     ]
     assistant = Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db,

@@ -1,0 +1,125 @@
+"""Rasa's SQL tracker store, with personal data masked before it reaches the database and old
+conversations deleted.
+
+Configured in endpoints.yml as ``tracker_store: type: bot.tracker_store.MaskingSQLTrackerStore``
+with the usual SQLTrackerStore keys (dialect, db, url, username, password...).
+
+Why masking waits while a form runs: Rasa rebuilds the conversation from the stored events on
+every message, so the call-back form would read "[phone]" back instead of the number it is
+collecting. While a form is active its rows are stored as they are and the conversation is
+noted; at the first save with no active form (the form was submitted or cancelled and its slots
+reset, or a new session began) all of its stored rows are masked again. Conversations abandoned
+mid-form are masked by the hourly maintenance once their session has expired, which also
+deletes conversations older than ``AJC_RETENTION_DAYS`` (bot.conversations).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import rasa.shared.utils.cli
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import conversations
+from bot.privacy import mask_event
+
+logger = logging.getLogger(__name__)
+
+MAINTENANCE_INTERVAL_SECONDS = 3600.0
+# A form left this long after the session expired is treated as abandoned and masked.
+ABANDONED_MARGIN_SECONDS = 3600.0
+
+
+def _intent_name(event: dict[str, Any]) -> str | None:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+class MaskingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that stores masked events and applies the retention period."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Read before connecting: a wrong setting stops the server instead of keeping data.
+        self.retention_days = conversations.retention_days()
+        super().__init__(*args, **kwargs)
+        conversations.create_tables(self.engine)
+        self._next_maintenance = 0.0
+
+    @contextmanager
+    def session_scope(self) -> Iterator[sa.orm.Session]:
+        """A database session, as Rasa's, except that only a missing PostgreSQL schema stops
+        the server.
+
+        Rasa 3.6 exits on any ValueError raised while a session is open, so one unstorable
+        value (a sender id with an unpaired surrogate is enough) took the server down for
+        everyone; here such an error fails only the message that caused it.
+        """
+        session = self.sessionmaker()
+        try:
+            try:
+                ensure_schema_exists(session)
+            except ValueError as error:
+                rasa.shared.utils.cli.print_error_and_exit(
+                    f"The PostgreSQL schema '{error}' was not found in the database."
+                )
+            yield session
+        finally:
+            session.close()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events, masked unless a form is collecting personal data."""
+        await self.stream_events(tracker)
+        form_active = bool(tracker.active_loop_name)
+        with self.session_scope() as session:
+            conn = session.connection()
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                stored = data if form_active else mask_event(data)
+                conn.execute(
+                    sa.insert(conversations.EVENTS).values(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=_intent_name(data),
+                        action_name=data.get("name"),
+                        data=json.dumps(stored),
+                    )
+                )
+            if form_active:
+                conversations.mark_unmasked(conn, tracker.sender_id)
+            elif conversations.has_unmasked(conn, tracker.sender_id):
+                conversations.remask(conn, tracker.sender_id)
+            session.commit()
+        self.maintain_if_due()
+
+    def abandoned_after_seconds(self) -> float | None:
+        """Idle time after which a form's unmasked rows are masked (None: sessions never end)."""
+        minutes = self.domain.session_config.session_expiration_time if self.domain else 0
+        return minutes * 60 + ABANDONED_MARGIN_SECONDS if minutes else None
+
+    def maintain_if_due(self, now: float | None = None) -> None:
+        """Retention and abandoned-form masking, at most once an hour per server process."""
+        if time.monotonic() < self._next_maintenance:
+            return
+        self._next_maintenance = time.monotonic() + MAINTENANCE_INTERVAL_SECONDS
+        try:
+            with self.engine.begin() as conn:
+                purged = conversations.purge_old(conn, self.retention_days, now)
+                idle = self.abandoned_after_seconds()
+                masked = conversations.remask_abandoned(conn, idle, now) if idle else 0
+        except sa.exc.SQLAlchemyError:
+            logger.exception("Conversation maintenance failed; it is tried again in an hour.")
+            return
+        if purged or masked:
+            logger.info(
+                "Deleted %d conversation(s) older than %d day(s); masked %d abandoned form(s).",
+                purged,
+                self.retention_days,
+                masked,
+            )

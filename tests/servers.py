@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +89,11 @@ def running_assistant(
     *,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
     tracker_store: str = TRACKER_STORE,
-    env: Mapping[str, str] | None = None,
 ) -> Iterator[Assistant]:
     """Both servers on free ports, conversations in a SQLite file under ``workdir``.
 
-    ``env`` adds variables for both servers (e.g. ``AJC_RETENTION_DAYS``); ``credentials`` and
-    ``tracker_store`` ("SQL" is Rasa's own) let a test compare with stock Rasa.
+    ``credentials`` and ``tracker_store`` ("SQL" is Rasa's own) let benchmarks/webhook_fuzz.py
+    compare with stock Rasa.
     """
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "conversations.db"
@@ -104,7 +103,7 @@ def running_assistant(
         f"tracker_store:\n  type: {tracker_store}\n  dialect: sqlite\n  db: {tracker_db}\n"
     )
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}", **(env or {})}
+           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}"}
     env.pop("AJC_REFERRAL_ENDPOINT", None)
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [

@@ -71,8 +71,14 @@ def retention_days(environ: Mapping[str, str] | None = None) -> int:
 
 
 def create_tables(engine: sa.engine.Engine) -> None:
-    """The bookkeeping table (Rasa creates ``events`` itself; creating it here is harmless)."""
-    METADATA.create_all(engine)
+    """The bookkeeping table (``events`` is Rasa's own, created by its tracker store).
+
+    Several servers may start together; as Rasa does for ``events``, losing that race is fine.
+    """
+    try:
+        UNMASKED.create(engine, checkfirst=True)
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+        logger.warning("Could not create %s (another server may have): %s", UNMASKED.name, error)
 
 
 def purge_old(conn: sa.engine.Connection, days: int, now: float | None = None) -> int:
@@ -223,6 +229,9 @@ def run(args: argparse.Namespace) -> int:
     except ConversationsConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except sa.exc.SQLAlchemyError as error:
+        print(f"error: the conversations database: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,9 +36,33 @@ def clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS]
 
 
-def reask(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, slot: str) -> dict:
-    dispatcher.utter_message(text=render(key, language_of(tracker)))
-    return {slot: None}
+def answer_validator(
+    slot: str, interpret: Callable[[str], str | None], hint_key: str
+) -> Callable[..., dict]:
+    """A ``validate_<slot>`` method: keep what ``interpret`` understood, else re-ask with a hint."""
+
+    def validate(
+        self: FormValidationAction,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict:
+        understood = interpret(str(value))
+        if understood:
+            return {slot: understood}
+        dispatcher.utter_message(text=render(hint_key, language_of(tracker)))
+        return {slot: None}
+
+    return validate
+
+
+def kind_of(text: str) -> str | None:
+    return text if text in ("employer", "career_seeker") else form.interpret_kind(text)
+
+
+def free_text(limit: int) -> Callable[[str], str | None]:
+    return lambda text: form.interpret_free_text(text, limit)
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -57,100 +82,38 @@ class ValidateReferralForm(FormValidationAction):
             tracker.get_slot("referral_kind"), tracker.get_slot("referral_consent")
         )
 
-    def validate_referral_kind(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        if value in ("employer", "career_seeker"):
-            return {"referral_kind": value}
-        kind = form.interpret_kind(str(value))
-        return (
-            {"referral_kind": kind}
-            if kind
-            else reask(dispatcher, tracker, "ref_kind_unclear", "referral_kind")
-        )
-
-    def validate_referral_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        name = form.interpret_name(str(value))
-        return (
-            {"referral_name": name}
-            if name
-            else reask(dispatcher, tracker, "ref_name_invalid", "referral_name")
-        )
-
-    def validate_referral_company(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        company = form.interpret_free_text(str(value), form.TIME_MAX)
-        return (
-            {"referral_company": company}
-            if company
-            else reask(dispatcher, tracker, "ref_name_invalid", "referral_company")
-        )
-
-    def validate_referral_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        contact = form.interpret_contact(str(value))
-        return (
-            {"referral_contact": contact}
-            if contact
-            else reask(dispatcher, tracker, "ref_contact_invalid", "referral_contact")
-        )
-
-    def validate_referral_area(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        area = form.interpret_area(str(value))
-        return (
-            {"referral_area": area}
-            if area
-            else reask(dispatcher, tracker, "ref_area_invalid", "referral_area")
-        )
-
-    def validate_referral_need(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        need = form.interpret_need(str(value))
-        return (
-            {"referral_need": need}
-            if need
-            else reask(dispatcher, tracker, "ref_need_unclear", "referral_need")
-        )
-
-    def validate_referral_hiring_need(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        need = form.interpret_free_text(str(value), form.HIRING_NEED_MAX)
-        return (
-            {"referral_hiring_need": need}
-            if need
-            else reask(dispatcher, tracker, "ref_hiring_need_invalid", "referral_hiring_need")
-        )
-
-    def validate_referral_language(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        chosen = form.interpret_language(str(value))
-        return (
-            {"referral_language": chosen}
-            if chosen
-            else reask(dispatcher, tracker, "ref_language_unclear", "referral_language")
-        )
-
-    def validate_referral_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        time = form.interpret_free_text(str(value), form.TIME_MAX)
-        return (
-            {"referral_time": time}
-            if time
-            else reask(dispatcher, tracker, "ref_time_invalid", "referral_time")
-        )
+    validate_referral_kind = answer_validator("referral_kind", kind_of, "ref_kind_unclear")
+    validate_referral_name = answer_validator(
+        "referral_name", form.interpret_name, "ref_name_invalid"
+    )
+    validate_referral_company = answer_validator(
+        "referral_company", free_text(form.TIME_MAX), "ref_name_invalid"
+    )
+    validate_referral_contact = answer_validator(
+        "referral_contact", form.interpret_contact, "ref_contact_invalid"
+    )
+    validate_referral_area = answer_validator(
+        "referral_area", form.interpret_area, "ref_area_invalid"
+    )
+    validate_referral_need = answer_validator(
+        "referral_need", form.interpret_need, "ref_need_unclear"
+    )
+    validate_referral_hiring_need = answer_validator(
+        "referral_hiring_need", free_text(form.HIRING_NEED_MAX), "ref_hiring_need_invalid"
+    )
+    validate_referral_language = answer_validator(
+        "referral_language", form.interpret_language, "ref_language_unclear"
+    )
+    validate_referral_time = answer_validator(
+        "referral_time", free_text(form.TIME_MAX), "ref_time_invalid"
+    )
 
     def validate_referral_confirm(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> dict:
         return {"referral_confirm": True if value is True else None}
 

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/webhook_fuzz.py [ours|stock|stock-survivable]`` (default:
 all three, 1-6 minutes each; a stock server stuck on long messages is waited for up to the
-barrage's 300 s bound). Prints, per setup, the requests answered, the status code histogram
+barrage's 300 s bound). Prints, per setup, the requests sent and answered, the status code histogram
 (exception names where no HTTP answer came), the cases that got something else than expected,
 and whether the server still answers "hi" afterwards.
 
@@ -57,7 +57,11 @@ def run(setup: str) -> None:
         except requests.RequestException as error:
             alive = f"no ({type(error).__name__})"
     histogram = Counter(result.status for result in results)
-    print(f"\n== {setup}: {len(results)} of {len(cases)} requests answered in {seconds:.0f} s")
+    answered = sum(isinstance(result.status, int) for result in results)
+    print(
+        f"\n== {setup}: {len(results)} of {len(cases)} requests sent in {seconds:.0f} s, "
+        f"{answered} answered over HTTP"
+    )
     print("status codes:", dict(sorted(histogram.items(), key=str)))
     misses = Counter((result.case.label, result.status) for result in results if unexpected(result))
     for (label, status), count in sorted(misses.items(), key=str):

@@ -125,6 +125,20 @@ def wants_a_change(tracker: Tracker) -> bool:
     return intent == "deny" or (intent == "correct_referral" and field is None)
 
 
+class ActionStartReferral(Action):
+    """Clears answers left from an abandoned form (slots carry over between sessions), so
+    consent is always asked again; a kind given by the button that started the form is kept."""
+
+    def name(self) -> str:
+        return "action_start_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kind = next(tracker.get_latest_entity_values("referral_kind"), None)
+        return [*clear_form(), SlotSet("referral_kind", kind)]
+
+
 class ActionAskReferralConfirm(Action):
     """The summary to check before sending, or the choice of what to change."""
 

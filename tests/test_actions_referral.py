@@ -17,6 +17,7 @@ from actions.referral import (
     ActionAskReferralConfirm,
     ActionCancelReferral,
     ActionCorrectReferral,
+    ActionStartReferral,
     ActionSubmitReferral,
     ValidateReferralForm,
 )
@@ -172,3 +173,17 @@ def test_summary_lists_answers_and_a_no_asks_what_to_change() -> None:
     messages, _ = run(ActionAskReferralConfirm(), tracker(SEEKER_ES, intent="deny"))
     assert messages[0]["text"] == "¿Qué quiere cambiar?"
     assert any('"referral_field": "contact"' in b["payload"] for b in messages[0]["buttons"])
+
+
+def test_a_new_form_forgets_answers_and_consent_left_from_an_abandoned_one() -> None:
+    _, events = run(ActionStartReferral(), tracker(SEEKER_ES, intent="request_referral"))
+    assert SlotSet("referral_consent", None) in events
+    assert events[-1] == SlotSet("referral_kind", None)
+
+
+def test_a_new_form_keeps_the_kind_its_button_gave() -> None:
+    started = tracker(
+        {}, intent="request_referral", entities=[{"entity": "referral_kind", "value": "employer"}]
+    )
+    _, events = run(ActionStartReferral(), started)
+    assert events[-1] == SlotSet("referral_kind", "employer")

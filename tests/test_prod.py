@@ -1,0 +1,200 @@
+"""The production shape (scripts/run-prod): nginx, two Rasa replicas, two action servers,
+PostgreSQL and Redis, with the failures it must survive.
+
+Runs with `make test-prod` (AJC_TEST_PROD=1), not with `make test`: it installs Debian packages
+when missing and starts eight processes. Each test is a conversation a person would have while
+something breaks underneath, and checks what that person would read.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from bot import PROJECT_ROOT
+from tests.prod_stack import ProdStack, new_sender, running_prod
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        os.environ.get("AJC_TEST_PROD") != "1",
+        reason="production set-up tests run with `make test-prod` (AJC_TEST_PROD=1)",
+    ),
+]
+
+FALLBACK_RESPONSE = "utter_action_unavailable"
+K8S_DIR = PROJECT_ROOT / "deploy" / "k8s"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[ProdStack]:
+    keep = os.environ.get("AJC_KEEP_PROD_STATE") == "1"  # logs and data for a post-mortem
+    with running_prod(replicas=2, action_servers=2, keep_state=keep) as running:
+        yield running
+
+
+def replica_of(upstream: str) -> str:
+    """The replica that answered: the last address nginx tried."""
+    return upstream.split(",")[-1].strip()
+
+
+def spanish_apology() -> str:
+    """The apology for a failed action, as domain.yml words it for a Spanish conversation."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    variations = domain.get("responses", {}).get(FALLBACK_RESPONSE)
+    assert variations, (
+        f"domain.yml has no {FALLBACK_RESPONSE}: the proxy answers a failed action with it "
+        "(docs/deploy.md, 'When the action server fails')"
+    )
+    return next(v["text"] for v in variations if "condition" in v)
+
+
+def wait_for_actions(stack: ProdStack, timeout: float = 300) -> None:
+    """Until the action servers answer again through their proxy (run-prod restarts them)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{stack.actions_port}/health", timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("the action servers did not come back")
+
+
+def test_a_spanish_conversation_goes_through_nginx(stack: ProdStack) -> None:
+    me = new_sender()
+    assert "¡Hola!" in stack.say(me, "hola").text
+    question = stack.say(me, "donde queda la oficina de empleo mas cercana")
+    assert "código postal" in question.text
+    answer = stack.say(me, "60623")
+    assert "Pilsen" in answer.text and "millas" in answer.text
+    served_by = {replica_of(r.upstream) for r in (question, answer)}
+    assert served_by <= {f"127.0.0.1:{port}" for port in stack.rasa_ports}
+
+
+def test_only_the_chat_webhook_is_public(stack: ProdStack) -> None:
+    tracker = requests.get(f"{stack.url}/conversations/someone/tracker", timeout=10)
+    assert tracker.status_code == 404
+    assert requests.get(f"{stack.url}/", timeout=10).ok
+
+
+def test_each_conversation_stays_on_one_replica(stack: ProdStack) -> None:
+    replicas_by_sender: dict[str, set[str]] = {}
+    for number in range(16):
+        sender = f"sticky-{number}"
+        for text in ("hi", "nearest job center to 60623", "thanks"):
+            reply = stack.say(sender, text)
+            assert reply.messages, f"no answer to {text!r}"
+            replicas_by_sender.setdefault(sender, set()).add(replica_of(reply.upstream))
+    assert all(len(replicas) == 1 for replicas in replicas_by_sender.values()), replicas_by_sender
+    assert len(set().union(*replicas_by_sender.values())) == 2, "both replicas take conversations"
+
+
+def test_postgres_restart_mid_form_keeps_the_conversation(stack: ProdStack) -> None:
+    me = new_sender()
+    stack.say(me, "quiero que me llamen")
+    assert "¿Está de acuerdo?" in stack.say(me, "busco trabajo o capacitacion").text
+    assert "nombre" in stack.say(me, "si").text
+    stack.pg_ctl("restart", "-m", "fast", "-w")
+    after = stack.say(me, "Maria")
+    assert "teléfono o correo" in after.text, (
+        "the first message after the database restart continues the Spanish form"
+    )
+    assert "código postal" in stack.say(me, "mi cel es 312-555-0147").text
+
+
+def test_a_slow_action_server_gets_an_apology_then_the_conversation_goes_on(
+    stack: ProdStack,
+) -> None:
+    apology = spanish_apology()
+    me = new_sender()
+    assert "código postal" in stack.say(me, "donde queda la oficina de empleo mas cercana").text
+    frozen = [stack.pid(f"actions-{port}") for port in stack.action_ports]
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        reply = stack.say(me, "60623")
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    print(f"apology after {reply.seconds:.2f} s")
+    assert reply.text == apology and "LevelUpAJC" in reply.text
+    assert "Pilsen" in stack.say(me, "60623").text
+
+
+def test_action_server_down_gets_an_apology_until_it_is_back(stack: ProdStack) -> None:
+    apology = spanish_apology()
+    me = new_sender()
+    assert "¡Hola!" in stack.say(me, "hola").text
+    for port in stack.action_ports:
+        os.kill(stack.pid(f"actions-{port}"), signal.SIGKILL)
+    health = requests.get(f"http://127.0.0.1:{stack.actions_port}/health", timeout=10)
+    assert health.status_code == 502, "the action servers should be down for this test"
+    reply = stack.say(me, "hay un centro de empleo cerca de la villita?")
+    print(f"apology after {reply.seconds:.2f} s")
+    assert reply.text == apology
+    wait_for_actions(stack)
+    again = stack.say(me, "hay un centro de empleo cerca de la villita?")
+    assert "Pilsen" in again.text and "Personal que habla español" in again.text
+
+
+def test_a_killed_replica_hands_its_conversations_to_the_other(stack: ProdStack) -> None:
+    me = new_sender()
+    stack.say(me, "hola")
+    question = stack.say(me, "donde queda la oficina de empleo mas cercana")
+    first = replica_of(question.upstream)
+    os.kill(stack.pid(f"rasa-{first.rsplit(':', 1)[1]}"), signal.SIGKILL)
+    answer = stack.say(me, "60623")
+    assert replica_of(answer.upstream) != first
+    assert "Pilsen" in answer.text and "millas" in answer.text, "the Spanish history moved along"
+
+
+# ---- Kubernetes manifests (no cluster needed) ----------------------------------------------------
+
+
+def k8s_documents() -> list[tuple[Path, dict]]:
+    return [
+        (path, document)
+        for path in sorted(K8S_DIR.glob("*.yaml"))
+        for document in yaml.safe_load_all(path.read_text())
+        if document
+    ]
+
+
+def containers(document: dict) -> list[dict]:
+    spec = document.get("spec", {}).get("template", {}).get("spec", {})
+    return spec.get("containers", []) + spec.get("initContainers", [])
+
+
+def test_k8s_secrets_come_from_secret_objects_only() -> None:
+    documents = k8s_documents()
+    assert documents, "deploy/k8s/ has manifests"
+    assert not [path for path, doc in documents if doc.get("kind") == "Secret"], (
+        "Secrets are created from the environment (docs/deploy.md), never kept in a file"
+    )
+    for path, document in documents:
+        for container in containers(document):
+            for variable in container.get("env", []):
+                secretish = any(w in variable["name"] for w in ("PASSWORD", "SECRET", "TOKEN"))
+                if secretish:
+                    assert "secretKeyRef" in variable.get("valueFrom", {}), (path, variable)
+
+
+def test_k8s_rasa_and_actions_wait_for_readiness() -> None:
+    probes = {
+        (document["metadata"]["name"], container["name"]): container.get("readinessProbe", {})
+        for _, document in k8s_documents()
+        if document.get("kind") in ("Deployment", "StatefulSet")
+        for container in containers(document)
+    }
+    assert probes["rasa", "rasa"]["httpGet"]["path"] == "/"
+    assert probes["actions", "actions"]["httpGet"]["path"] == "/health"
+    assert all(probes.values()), "every long-running container has a readiness probe"

@@ -12,7 +12,7 @@ MODEL_DIR ?= $(HOME)/.cache/ajc-assistant/models
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser train run shell lint validate test-stories test eval report clean
+.PHONY: help setup browser train run run-prod shell lint validate test-stories test test-prod eval bench report clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST + socket.io on :5005, actions on :5055)"
@@ -22,6 +22,9 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make eval   - measure NLU per language (held-out, 5-fold cross-validation, pipelines)"
 	@echo "make report - staff report of the last 7 days (SINCE=YYYY-MM-DD, OUT=file.html)"
+	@echo "make run-prod  - replicated set-up on loopback: nginx, Rasa replicas, PostgreSQL, Redis"
+	@echo "make test-prod - the production set-up's fault tests (installs Debian packages as root)"
+	@echo "make bench     - load benchmark: one replica, two replicas, stock rasa init"
 
 # Python 3.10 is required by Rasa 3.6. The pyenv shim alone is not enough: it refuses when the
 # selected pyenv version is another one, so fall back to pyenv's own install folder.
@@ -52,6 +55,9 @@ train: setup
 run: train
 	@scripts/run-assistant
 
+run-prod: train
+	@scripts/run-prod
+
 shell: train
 	@scripts/run-assistant --shell
 
@@ -74,6 +80,12 @@ eval: train
 # Staff insights report (docs/report.md): last 7 days; SINCE=YYYY-MM-DD or OUT=file to change.
 report: setup
 	$(PY) -m bot report $(if $(SINCE),--since $(SINCE)) --out $(or $(OUT),var/report.html)
+
+test-prod: train
+	AJC_TEST_PROD=1 AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest tests/test_prod.py
+
+bench: train
+	$(PY) benchmarks/load.py --write-docs
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

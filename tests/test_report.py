@@ -25,6 +25,7 @@ from playwright.sync_api import sync_playwright
 
 from bot import PROJECT_ROOT
 from bot.__main__ import main
+from bot.conversations import EVENTS
 from bot.directory import load_directory
 from bot.referrals import get_referral
 from bot.report.cli import period_from
@@ -358,17 +359,7 @@ def test_postgresql_store_gives_the_same_report(
         )]  # fmt: skip
     source.dispose()
     target = sqlalchemy.create_engine(postgres_url)
-    events = sqlalchemy.Table(
-        "events",
-        sqlalchemy.MetaData(),
-        sqlalchemy.Column("id", sqlalchemy.Integer, primary_key=True),
-        sqlalchemy.Column("sender_id", sqlalchemy.String(255), nullable=False, index=True),
-        sqlalchemy.Column("type_name", sqlalchemy.String(255), nullable=False),
-        sqlalchemy.Column("timestamp", sqlalchemy.Float),
-        sqlalchemy.Column("intent_name", sqlalchemy.String(255)),
-        sqlalchemy.Column("action_name", sqlalchemy.String(255)),
-        sqlalchemy.Column("data", sqlalchemy.Text),
-    )
+    events = EVENTS  # the table Rasa's SQL tracker store writes
     with target.begin() as connection:
         events.drop(connection, checkfirst=True)
         events.create(connection)

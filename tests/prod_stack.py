@@ -147,13 +147,15 @@ class ProdStack:
         """The process id of ``rasa-<port>``, ``actions-<port>``, ``redis`` or ``nginx``."""
         return int((self.state / "run" / f"{name}.pid").read_text())
 
-    def pg_ctl(self, *args: str) -> None:
-        """Run pg_ctl on the stack's cluster, as the user that owns it."""
+    def restart_postgres(self) -> None:
+        """Restart the stack's PostgreSQL (fast shutdown: open connections are cut)."""
         bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-        command = [str(bin_dir / "pg_ctl"), "-D", str(self.state / "pg" / "data"), *args]
+        data, log = self.state / "pg" / "data", self.state / "logs" / "postgresql.log"
+        # -l: without it the server would keep this call's output pipe open.
+        command = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-m", "fast", "-w"]
         if os.geteuid() == 0:
             command = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        subprocess.run([*command, "restart"], check=True, stdout=subprocess.DEVNULL, timeout=120)
 
     def wait_until_up(self, url: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout

@@ -15,8 +15,9 @@ deletes conversations older than ``AJC_RETENTION_DAYS`` (bot.conversations).
 Two costs of Rasa's store are avoided on every message (docs/performance.md): counting the
 stored events again before saving (the count is known from the retrieval a moment before; the
 lock store keeps any other process off the conversation in between), and one INSERT statement
-built per event (one batch instead). SQLite, the embedded default, runs in WAL mode with
-``synchronous=NORMAL``: a crashed process loses nothing; a power cut may lose the last messages.
+built per event (one batch instead). SQLite, the embedded default, keeps its connections open
+and runs in WAL mode with ``synchronous=NORMAL``: a crashed process loses nothing; a power cut
+may lose the last messages.
 """
 
 from __future__ import annotations
@@ -67,11 +68,23 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         # Read before connecting: a wrong setting stops the server instead of keeping data.
         self.retention_days = conversations.retention_days()
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_wal)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
+            self._keep_sqlite_connections_open()
         conversations.create_tables(self.engine)
         self._next_maintenance = 0.0
         self._stored_counts: OrderedDict[str, int] = OrderedDict()
+
+    def _keep_sqlite_connections_open(self) -> None:
+        """Pooled WAL connections instead of SQLAlchemy's default for SQLite files, which opens
+        a new connection per message and, closing it, checkpoints the WAL to disk: about 14 ms
+        of blocked event loop per message on this machine."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+        )
+        sa.event.listen(self.engine, "connect", _sqlite_wal)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, as Rasa's, remembering how many of its events are stored."""

@@ -33,7 +33,7 @@ from typing import Any
 
 import rasa.shared.utils.cli
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import conversations
@@ -70,6 +70,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database:
             self._keep_sqlite_connections_open()
+        elif self.engine.dialect.name != "sqlite":
+            self._check_connections_before_use()
         conversations.create_tables(self.engine)
         self._next_maintenance = 0.0
         self._stored_counts: OrderedDict[str, int] = OrderedDict()
@@ -84,6 +86,15 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
             url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
         )
         sa.event.listen(self.engine, "connect", _sqlite_wal)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    def _check_connections_before_use(self) -> None:
+        """Rasa's server engine keeps pooled connections that a database restart kills; the
+        first message after it then failed to load its conversation and Rasa answered it from
+        an empty tracker (language and form lost). ``pool_pre_ping`` reconnects instead."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:

@@ -8,9 +8,12 @@ something breaks underneath, and checks what that person would read.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
+import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +21,13 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
+from rasa.core import lock_store as rasa_lock_store
+from rasa.core.lock_store import LockStore
+from rasa.utils.endpoints import EndpointConfig
 
 from bot import PROJECT_ROOT
-from tests.prod_stack import ProdStack, new_sender, running_prod
+from bot.lock_store import HeartbeatRedisLockStore
+from tests.prod_stack import ProdStack, Reply, free_port, new_sender, port_free, running_prod
 
 pytestmark = [
     pytest.mark.e2e,
@@ -123,6 +130,123 @@ def test_a_killed_replica_hands_its_conversations_to_the_other(stack: ProdStack)
     answer = stack.say(me, "60623")
     assert replica_of(answer.upstream) != first
     assert "Pilsen" in answer.text and "millas" in answer.text, "the Spanish history moved along"
+
+
+def test_killing_a_replica_under_load_loses_no_conversation(stack: ProdStack) -> None:
+    """Twelve people chatting in Spanish while one replica is killed: a message in flight on it
+    may fail (the widget then offers "Try again"); one retry is answered, and every
+    conversation goes on with its history on the other replica."""
+    for port in stack.rasa_ports:  # an earlier test may have killed one; run-prod restarts it
+        stack.wait_until_up(f"http://127.0.0.1:{port}/")
+    turns = [
+        ("donde queda la oficina de empleo mas cercana", "código postal"),
+        ("60623", "millas"),
+    ]
+    stop = threading.Event()
+    failures: list[str] = []
+    retried: list[str] = []
+    finished: list[int] = []
+
+    def say_with_one_retry(sender: str, text: str) -> Reply:
+        try:
+            return stack.say(sender, text)
+        except requests.RequestException:
+            retried.append(sender)
+            return stack.say(sender, text)
+
+    def person(number: int) -> None:
+        conversations = 0
+        while not stop.is_set():
+            sender = new_sender(f"load{number}")
+            try:
+                for text, expected in [("hola", "¡Hola!"), *turns]:
+                    reply = say_with_one_retry(sender, text)
+                    if expected not in reply.text:
+                        failures.append(f"{sender} {text!r}: {reply.text[:80]!r}")
+                conversations += 1
+            except requests.RequestException as error:
+                failures.append(f"{sender} failed twice: {error}")
+        finished.append(conversations)
+
+    people = [threading.Thread(target=person, args=(n,)) for n in range(12)]
+    for thread in people:
+        thread.start()
+    time.sleep(3)
+    victim = stack.rasa_ports[0]
+    os.kill(stack.pid(f"rasa-{victim}"), signal.SIGKILL)
+    time.sleep(8)
+    stop.set()
+    for thread in people:
+        thread.join(timeout=120)
+    assert not failures, failures
+    assert len(retried) <= 12, "at most the messages in flight on the killed replica failed"
+    assert len(finished) == 12 and all(count >= 1 for count in finished), finished
+    print(f"conversations completed: {sum(finished)}, messages retried: {len(retried)}")
+
+
+@pytest.fixture
+def redis_port(tmp_path: Path) -> Iterator[int]:
+    """A Redis server of this test only (the production set-up installs Redis)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(tmp_path)),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while port_free(port) is not False and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def lock_store_on(port: int) -> HeartbeatRedisLockStore:
+    """The lock store as deploy/endpoints.prod.yml configures it, on the given Redis."""
+    endpoints = yaml.safe_load((PROJECT_ROOT / "deploy" / "endpoints.prod.yml").read_text())
+    config = {**endpoints["lock_store"], "port": port, "password": None}
+    config.pop("url")
+    store = LockStore.create(EndpointConfig(url="127.0.0.1", **config))
+    assert isinstance(store, HeartbeatRedisLockStore)
+    return store
+
+
+def test_a_message_waiting_behind_a_dead_replica_is_served_after_its_lock_expires(
+    redis_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rasa_lock_store, "LOCK_LIFETIME", 3)
+    dead, alive = lock_store_on(redis_port), lock_store_on(redis_port)
+    dead.issue_ticket("maria", lock_lifetime=3)  # taken, then the replica is killed
+
+    async def next_message() -> float:
+        started = time.monotonic()
+        async with alive.lock("maria", lock_lifetime=3, wait_time_in_seconds=0.2):
+            return time.monotonic() - started
+
+    waited = asyncio.run(asyncio.wait_for(next_message(), timeout=30))
+    assert 2 < waited < 6, f"served {waited:.1f} s after the dead replica's ticket"
+
+
+def test_two_messages_of_one_conversation_still_take_turns(redis_port: int) -> None:
+    first, second = lock_store_on(redis_port), lock_store_on(redis_port)
+    order: list[str] = []
+
+    async def handle(store: HeartbeatRedisLockStore, name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with store.lock("ana", wait_time_in_seconds=0.05):
+            order.append(f"{name} starts")
+            await asyncio.sleep(0.5)
+            order.append(f"{name} ends")
+
+    async def both() -> None:
+        await asyncio.gather(handle(first, "first", 0), handle(second, "second", 0.1))
+
+    asyncio.run(both())
+    assert order == ["first starts", "first ends", "second starts", "second ends"]
 
 
 def test_postgres_restart_mid_form_keeps_the_conversation(stack: ProdStack) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.language import (
+    START_CONFIDENCE,
     SWITCH_CONFIDENCE,
     decide,
     detect,
@@ -243,6 +244,86 @@ def test_a_single_unknown_word_does_not_switch_but_can_start():
 def test_names_never_set_the_language():
     for text in ["Yulimar", "Yulimar Carolina Mendoza", "Humboldt"]:
         assert decide(None, text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # accents skipped: newcomers rarely type them
+        "electricista",
+        "despidieron",
+        "guarderia",
+        "albanil",
+        "mecanico",
+        # accented letters lost on the way (keyboard, SMS gateway, broken encoding)
+        "cdula",
+        "dueo",
+        "albail",
+        "sbado",
+        "mircoles",
+        "guardera",
+        "soy mecnico",
+    ],
+)
+def test_spanish_words_without_their_accents_are_spanish(text):
+    assert detect(text).language == "es"
+
+
+def test_words_with_lost_accented_letters_are_not_gibberish():
+    from bot.language.gibberish import is_gibberish
+
+    assert not is_gibberish("mircoles")
+    assert not is_gibberish("cdula")
+    assert is_gibberish("zxqv blorp")
+
+
+@pytest.mark.parametrize("text", ["cashier", "quiz", "vase", "tiles", "hiring event", "forklift"])
+def test_english_words_stay_english(text):
+    """Also English words that read like Spanish ones with a lost letter (quizá, véase, útiles):
+    a word is looked up as typed first."""
+    assert detect(text).language == "en"
+
+
+def test_spanish_words_a_neighbour_also_writes_still_count_for_spanish():
+    assert detect("mucha gente").language == "es"
+    assert detect("a gente precisa de trabalho").language == "other"
+    assert decide("en", "informacion") == "es"
+
+
+@pytest.mark.parametrize("text", ["Teresa Rojas", "Joseph", "Pilsen", "Little Village", "ok"])
+def test_names_and_places_hint_at_a_language_but_never_decide(text):
+    found = detect(text)
+    assert found.language == "unsure" or found.confidence < START_CONFIDENCE, found
+    for current in (None, "en", "es", "other"):
+        assert decide(current, text) is None, (current, found)
+
+
+LINGUA_DATA = PROJECT_ROOT.parent / "shared" / "benchmarks" / "langid" / "lingua"
+
+
+@pytest.mark.skipif(not LINGUA_DATA.is_dir(), reason="public benchmark data not present")
+def test_the_lexicon_holds_nothing_from_the_benchmark_files():
+    """The benchmark measures the detector; its items must not be learned by heart: no word pair
+    of lingua's files in the lexicon, and none of the accent-less non-words of its Spanish files
+    ("divisin"), which only come from there."""
+    from bot.language.lexicon import load
+    from bot.language.wordlists import dropped_letter_frequencies, word_frequencies
+
+    lexicon_text = (PROJECT_ROOT / "content" / "language" / "lexicon.yml").read_text("utf-8")
+    lexicon = load()
+    listed = set(lexicon.exact) | set(lexicon.bare) | set(lexicon.neutral_words)
+    for path in sorted(LINGUA_DATA.glob("*/*.txt")):
+        lines = [line.strip().casefold() for line in path.read_text("utf-8").splitlines()]
+        if path.parent.name == "word-pairs":
+            assert not [line for line in lines if line and line in lexicon_text], path
+        if path.name == "es.txt" and path.parent.name != "sentences":
+            artefacts = {
+                word
+                for line in lines
+                for word in line.split()
+                if word_frequencies(word) is None and dropped_letter_frequencies(word)
+            }
+            assert not artefacts & listed, (path, sorted(artefacts & listed))
 
 
 def _cli(*args: str, stdin: str | None = None) -> str:

@@ -28,10 +28,13 @@ ENYE_WEIGHT = 1.2
 ACCENT_WEIGHT = 0.25
 OTHER_LETTER_WEIGHT = 1.5
 ELISION_WEIGHT = 1.5
-# Endings only Spanish has among its neighbours (Portuguese -ção/-dade/-ava, Italian -zione/-tà,
-# Catalan -ció/-tat): they catch the many verb forms and nouns no word list can hold.
-SPANISH_ENDINGS = ("cion", "ciones", "dad", "dades", "aba", "abas", "aban", "abamos", "aron",
-                   "ieron", "iendo", "ibamos")  # fmt: skip
+# Endings only Spanish has among its neighbours (Portuguese -ção/-dade/-ava/-mento, Italian
+# -zione/-tà, Catalan -ció/-tat/-atge, English -age): they catch the many verb forms and nouns no
+# word list can hold. Checked against wordfreq's lists: each is at least 20 times more frequent
+# in Spanish text than in English, Portuguese, French, Italian or Catalan.
+SPANISH_ENDINGS = ("cion", "ciones", "iones", "dad", "aba", "abas", "aban", "abamos",
+                   "aron", "eron", "ieron", "iendo", "ibamos", "iento", "ientos", "aje", "ajes",
+                   "arse", "irse")  # fmt: skip
 ENDING_WEIGHT = 0.5
 MAX_ENDING_EVIDENCE = 1.0
 

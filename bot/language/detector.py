@@ -5,7 +5,8 @@ Cues add evidence per class ("en", "es", "other"):
 - lexicon: words our users type (content/language/lexicon.yml), decisive on 1-4 word messages;
 - chars: "ñ ¿ ¡" for Spanish; "ã ç à è" and elisions for Portuguese/French/Italian/Catalan;
 - endings: Spanish-only endings of unknown words ("-aba", "-ción", "-ieron");
-- wordfreq: how common each unknown word is in English, Spanish and their neighbours;
+- wordfreq: how common each unknown word is in English, Spanish and their neighbours, also
+  with lost accented letters put back ("telfono"), see bot.language.wordlists;
 - lingua (+ langdetect on long text): n-gram statistics, weighted by the amount of text,
   see models.statistical_probabilities.
 The confidence grows with the margin between the best class and the runner-up. Thresholds in
@@ -19,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.language import models
+from bot.language import models, wordlists
 from bot.language.cues import character_evidence, ending_evidence, letter_scripts
 from bot.language.lexicon import CLASSES, Lexicon, load
 from bot.language.text import Token, clean, tokens
@@ -29,16 +30,29 @@ Language = Literal["en", "es", "other"]
 # Prior of "other" against English and Spanish in the statistics: people write to a Chicago job
 # center in English or Spanish. It fades with length: a few words are ambiguous among Romance
 # languages, a sentence is not. Index = number of words (capped).
-OTHER_PRIOR_BY_WORDS = (0.05, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0)
-# Statistical evidence per letter of words the lexicon does not know, and per known letter.
+OTHER_PRIOR_BY_WORDS = (0.05, 0.05, 0.05, 0.2, 0.35, 0.5, 0.7, 1.0)
+# Statistical evidence per letter of words no list knows, and per letter of lexicon words.
 UNKNOWN_LETTER_WEIGHT = 0.07
 KNOWN_LETTER_WEIGHT = 0.02
+# Per letter of a word the frequency lists place clearly (100x more frequent in one language than
+# in any other), in messages under 20 letters, where the statistics only weigh English against
+# Spanish: they would pull a clearly Portuguese or French word towards Spanish. A word the lists
+# cannot place (as common in English as in Spanish) keeps the full weight: the letters decide.
+CLEAR_WORD_LETTER_WEIGHT = 0.02
 MAX_STATISTICAL_WEIGHT = 4.0
-# Word-frequency evidence per unknown word: full weight once one language uses the word 100x more
-# often than the others; another language must be 10x more frequent than Spanish or English.
+# Word-frequency evidence per word the lexicon does not know: each class gets the full weight if
+# the word is most frequent there, nothing if it is 100x rarer there than in the most frequent
+# class, linearly in between (a word Spanish shares with Portuguese counts against English for
+# both). Another language must be 10x more frequent than Spanish or English to lead.
 WORD_WEIGHT = 1.0
 WORD_FULL_MARGIN = 2.0
 OTHER_WORD_PENALTY = 1.0
+# English and Spanish frequencies within a factor of 2 count as equal: two different corpora do
+# not measure more finely, and the letter statistics then decide ("horror", "simple", "super").
+SAME_FREQUENCY_MARGIN = 0.3
+# A word known only once its lost accented letters are put back ("telfono") counts a little less
+# than a word found as typed: the match is indirect.
+DROPPED_LETTER_WEIGHT = 0.8
 SCRIPT_CONFIDENCE = 0.97
 NAME_CONFIDENCE_CAP = 0.6
 ONE_UNKNOWN_WORD_CAP = 0.75
@@ -90,19 +104,34 @@ def _looks_like_names(words: list[Token]) -> bool:
     )
 
 
-def _word_list_evidence(unknown: list[Token]) -> dict[str, float]:
-    """Evidence from how often each unknown word occurs in English, Spanish and other languages."""
+def _word_list_evidence(
+    unknown: list[Token], clear_word_letter_weight: float
+) -> tuple[dict[str, float], float]:
+    """Evidence from how often each word occurs in English, Spanish and other languages, and the
+    weight the letter statistics get on these words (less where the lists already tell)."""
     found = dict.fromkeys(CLASSES, 0.0)
+    letter_weight = 0.0
     for word in unknown:
-        frequencies = models.word_frequencies(word.bare)
+        weight = WORD_WEIGHT
+        frequencies = wordlists.word_frequencies(word.bare)
         if frequencies is None:
+            frequencies = wordlists.dropped_letter_frequencies(word.bare)
+            weight = DROPPED_LETTER_WEIGHT
+        if frequencies is None:
+            letter_weight += UNKNOWN_LETTER_WEIGHT * len(word.bare)
             continue
         scores = dict(zip(CLASSES, frequencies, strict=True))
         scores["other"] -= OTHER_WORD_PENALTY
-        ranked = sorted(CLASSES, key=scores.__getitem__, reverse=True)
-        margin = scores[ranked[0]] - scores[ranked[1]]
-        found[ranked[0]] += WORD_WEIGHT * min(margin, WORD_FULL_MARGIN) / WORD_FULL_MARGIN
-    return found
+        if abs(scores["en"] - scores["es"]) < SAME_FREQUENCY_MARGIN:
+            scores["en"] = scores["es"] = max(scores["en"], scores["es"])
+        best = max(scores.values())
+        for cls, score in scores.items():
+            found[cls] += weight * max(0.0, 1.0 - (best - score) / WORD_FULL_MARGIN)
+        first, second, _ = sorted(frequencies, reverse=True)
+        clarity = min(first - second, WORD_FULL_MARGIN) / WORD_FULL_MARGIN
+        per_letter = (1 - clarity) * UNKNOWN_LETTER_WEIGHT + clarity * clear_word_letter_weight
+        letter_weight += per_letter * len(word.bare)
+    return found, letter_weight
 
 
 def _statistical(text: str, letters: int, words: int) -> dict[str, float]:
@@ -159,19 +188,23 @@ def evidence(text: str, statistics: bool = True) -> Detection | Evidence:
     words = tokens(cleaned)
     neutral = _neutral_mask(words, lexicon)
     counted = [w for w, is_neutral in zip(words, neutral, strict=True) if not is_neutral]
-    if not counted:
-        return Detection("unsure", 0.0, "neutral")
-    if all(lexicon.is_short_reply(w.lower, w.bare) for w in counted):
+    names_only = not counted
+    if names_only:
+        if not statistics or all(lexicon.is_short_reply(w.lower, w.bare) for w in words):
+            return Detection("unsure", 0.0, "neutral")
+        # Only names, places, brands: how they are spelled may still hint at a language
+        # ("Teresa Rojas", "Joseph"), never enough to set or switch one (capped below).
+        counted = words
+    elif all(lexicon.is_short_reply(w.lower, w.bare) for w in counted):
         return Detection("unsure", 0.0, "short-reply")
 
     found = Evidence({"lexicon": dict.fromkeys(CLASSES, 0.0)})
-    known_letters = unknown_letters = 0
+    known_letters = 0
     unknown: list[Token] = []
     for word in counted:
-        entry = lexicon.lookup(word.lower, word.bare)
+        entry = None if names_only else lexicon.lookup(word.lower, word.bare)
         if entry is None:
             unknown.append(word)
-            unknown_letters += len(word.bare)
             continue
         known_letters += len(word.bare)
         for cls, weight in entry.weights:
@@ -179,15 +212,16 @@ def evidence(text: str, statistics: bool = True) -> Detection | Evidence:
     found.by_cue["chars"] = character_evidence(cleaned)
     found.by_cue["endings"] = ending_evidence(w.bare for w in unknown)
     if statistics:
-        found.by_cue["wordfreq"] = _word_list_evidence(unknown)
-        weight = min(
-            MAX_STATISTICAL_WEIGHT,
-            UNKNOWN_LETTER_WEIGHT * unknown_letters + KNOWN_LETTER_WEIGHT * known_letters,
-        )
+        short = latin < models.OTHER_LANGUAGES_MIN_LETTERS
+        clear_weight = CLEAR_WORD_LETTER_WEIGHT if short else UNKNOWN_LETTER_WEIGHT
+        found.by_cue["wordfreq"], unknown_weight = _word_list_evidence(unknown, clear_weight)
+        weight = min(MAX_STATISTICAL_WEIGHT, unknown_weight + KNOWN_LETTER_WEIGHT * known_letters)
         probabilities = _statistical(" ".join(w.lower for w in counted), latin, len(counted))
         found.by_cue["lingua"] = {c: weight * probabilities.get(c, 0.0) for c in CLASSES}
 
-    if not any(found.by_cue["lexicon"].values()) and not any(found.by_cue["chars"].values()):
+    if names_only:
+        found.cap = (NAME_CONFIDENCE_CAP, "neutral")
+    elif not any(found.by_cue["lexicon"].values()) and not any(found.by_cue["chars"].values()):
         if _looks_like_names(unknown):
             # Capitalised words no list knows are often names ("Yulimar Pérez", "Humboldt").
             found.cap = (NAME_CONFIDENCE_CAP, "name-like")

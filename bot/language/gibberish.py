@@ -2,14 +2,15 @@
 
 The intent classifier answers every message with some intent, often confidently, even keyboard
 mashing. A message none of whose words appear in our lexicon or in wordfreq's English, Spanish
-or neighbouring-language lists is better answered with "could you say it another way?".
+or neighbouring-language lists (also with lost accented letters put back: "telfono") is better
+answered with "could you say it another way?".
 """
 
 from __future__ import annotations
 
 from bot.language.lexicon import load as load_lexicon
-from bot.language.models import word_frequencies
 from bot.language.text import clean, tokens
+from bot.language.wordlists import dropped_letter_frequencies, word_frequencies
 
 MIN_LETTERS = 3
 
@@ -25,5 +26,6 @@ def is_gibberish(text: str) -> bool:
         or lexicon.is_neutral(token.lower, token.bare)
         or lexicon.is_short_reply(token.lower, token.bare)
         or word_frequencies(token.bare) is not None
+        or dropped_letter_frequencies(token.bare) is not None
         for token in words
     )

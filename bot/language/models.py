@@ -9,25 +9,16 @@ Portuguese, Welsh or Somali; among the languages our users actually write it rar
 from __future__ import annotations
 
 import json
-import logging
-import math
 import threading
 from functools import lru_cache
 from pathlib import Path
 
-from bot.language.text import strip_accents
-
-logger = logging.getLogger(__name__)
+# Word frequencies live in bot.language.wordlists; kept importable from here for callers.
+from bot.language.wordlists import WORD_LIST_LANGUAGES, word_frequencies  # noqa: F401
 
 # English and Spanish, plus the languages most often confused with them or written by Chicago
 # newcomers in Latin script. Other scripts are caught by bot.language.cues.letter_scripts.
 CANDIDATES = ("en", "es", "pt", "fr", "it", "ca", "de", "pl", "ro", "tl")
-# Word frequency lists: English, Spanish, and the neighbours a Spanish word is confused with.
-WORD_LIST_LANGUAGES = ("en", "es", "pt", "fr", "it", "ca")
-# wordfreq's "small" lists stop at a frequency of 1e-6: an absent word counts as 1e-7.
-# Log frequencies are kept in tenths of a decade (0..70).
-_STEPS_PER_DECADE = 10
-_ABSENT_STEPS = 70
 OTHER_LANGUAGES_MIN_LETTERS = 20
 LANGDETECT_MIN_LETTERS = 40
 _lock = threading.Lock()
@@ -109,46 +100,3 @@ def langdetect_probabilities(
     except LangDetectException:
         return {}
     return {item.lang.split("-")[0]: item.prob for item in found}
-
-
-@lru_cache(maxsize=1)
-def _packed_word_frequencies() -> dict[str, int]:
-    """Accentless word -> its three log frequencies packed in one int (a third of the memory of
-    tuples of floats: the table holds about 150,000 words)."""
-    try:
-        import wordfreq
-    except ImportError:
-        logger.warning("wordfreq is not installed: language detection runs without word lists")
-        return {}
-    columns: dict[str, dict[str, int]] = {}
-    for language in WORD_LIST_LANGUAGES:
-        column: dict[str, int] = {}
-        for word, frequency in wordfreq.get_frequency_dict(language, wordlist="small").items():
-            bare = strip_accents(word)
-            steps = min(_ABSENT_STEPS, round(-math.log10(frequency) * _STEPS_PER_DECADE))
-            column[bare] = min(column.get(bare, _ABSENT_STEPS), steps)
-        columns[language] = column
-    others = [columns[code] for code in WORD_LIST_LANGUAGES if code not in ("en", "es")]
-    packed = {}
-    for word in set().union(*columns.values()):
-        english = columns["en"].get(word, _ABSENT_STEPS)
-        spanish = columns["es"].get(word, _ABSENT_STEPS)
-        other = min(column.get(word, _ABSENT_STEPS) for column in others)
-        packed[word] = (english << 14) | (spanish << 7) | other
-    # wordfreq caches every list it read; we keep only the packed table.
-    wordfreq.get_frequency_dict.cache_clear()
-    wordfreq.get_frequency_list.cache_clear()
-    return packed
-
-
-def word_frequencies(bare_word: str) -> tuple[float, float, float] | None:
-    """log10 frequency of an accentless word: (English, Spanish, best other language), or None.
-
-    From wordfreq's "small" lists (about 30,000 words per language), so the words our own
-    lexicon does not list ("despidieron", "nieve", "warehouse") still count. Always None if
-    wordfreq is missing: detection then keeps working on the other cues.
-    """
-    packed = _packed_word_frequencies().get(bare_word)
-    if packed is None:
-        return None
-    return tuple(-((packed >> shift) & 0x7F) / _STEPS_PER_DECADE for shift in (14, 7, 0))  # type: ignore[return-value]

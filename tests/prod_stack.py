@@ -150,12 +150,16 @@ class ProdStack:
     def restart_postgres(self) -> None:
         """Restart the stack's PostgreSQL (fast shutdown: open connections are cut)."""
         bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-        data, log = self.state / "pg" / "data", self.state / "logs" / "postgresql.log"
+        # As root the cluster lives outside the state folder (scripts/run-prod): real paths.
+        home = (self.state / "pg").resolve()
+        data, log = home / "data", home / "postgresql.log"
         # -l: without it the server would keep this call's output pipe open.
         command = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-m", "fast", "-w"]
         if os.geteuid() == 0:
             command = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", *command]
-        subprocess.run([*command, "restart"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+        subprocess.run(
+            [*command, "restart"], check=True, stdout=subprocess.DEVNULL, timeout=120, cwd="/"
+        )
 
     def wait_until_up(self, url: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
@@ -241,4 +245,7 @@ def running_prod(
     finally:
         stack.stop()
         if not keep_state:
+            for service in ("pg", "redis"):  # folders run-prod may keep outside, as root
+                if (state / service).is_symlink():
+                    shutil.rmtree((state / service).resolve().parent, ignore_errors=True)
             shutil.rmtree(state, ignore_errors=True)

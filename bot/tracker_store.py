@@ -80,21 +80,22 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         """Pooled WAL connections instead of SQLAlchemy's default for SQLite files, which opens
         a new connection per message and, closing it, checkpoints the WAL to disk: about 14 ms
         of blocked event loop per message on this machine."""
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(
-            url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+        self._replace_engine(
+            poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
         )
         sa.event.listen(self.engine, "connect", _sqlite_wal)
-        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _check_connections_before_use(self) -> None:
         """Rasa's server engine keeps pooled connections that a database restart kills; the
         first message after it then failed to load its conversation and Rasa answered it from
         an empty tracker (language and form lost). ``pool_pre_ping`` reconnects instead."""
+        self._replace_engine(pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+
+    def _replace_engine(self, **options: Any) -> None:
+        """Rasa's engine for the same database, created again with other pool options."""
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, **options)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:

@@ -79,8 +79,11 @@ def test_another_language_gets_a_bilingual_answer(assistant: Assistant) -> None:
 
 
 def test_spanish_fallback_offers_topics(assistant: Assistant) -> None:
+    """The fallback's reply in Spanish. Which odd sentences a trained model gives up on changes
+    with every retraining, so the fallback intent is sent as a payload here; when the model
+    falls back is measured by the held-out NLU evaluation (docs/nlu-evaluation.md)."""
     sender = assistant.new_sender()
     assistant.say(sender, "hola")
-    reply = assistant.say(sender, "zxqv blorp")
+    reply = assistant.say(sender, "/nlu_fallback")
     assert "otra forma" in reply[0]["text"]
     assert len(reply[0].get("buttons", [])) >= 4

@@ -10,6 +10,7 @@ docs/screenshots/report.png with AJC_UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import re
@@ -22,6 +23,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from playwright.sync_api import sync_playwright
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot import PROJECT_ROOT
 from bot.__main__ import main
@@ -32,6 +37,7 @@ from bot.report.cli import period_from
 from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
+from bot.tracker_store import MaskingSQLTrackerStore
 from tests.servers import Assistant, running_assistant
 from tests.test_referrals import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
 from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
@@ -41,11 +47,13 @@ REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")
 PHONE, EMAIL = "(773) 555-0123", "pepe.perez@example.com"
 # Contact data given to the call-back form: none of it may reach the report.
 FORM_SECRETS = ("312-555-0147", "3125550147", "Maria", "sam@lakeview-logistics.example", "Sam Lee")
-# Which nonsense the model gives up on changes with every retraining, and a phone number or an
-# e-mail pulls a message towards the contact intents; so the test looks for one that falls back.
-NONSENSE = ("zxqv blorpp", "gorp snarf", "blorpp zxqv mmm", "qwop zzk fleeb", "xyzzy plugh",
-            "purple monkey dishwasher", "zxqv blorp")  # fmt: skip
-WITH_PERSONAL_DATA = tuple(f"{text} {data}" for data in (PHONE, EMAIL) for text in NONSENSE)
+# Messages the assistant could not answer. Whether a trained model gives up on a given odd
+# sentence changes with every retraining, so these turns are written through the real tracker
+# store exactly as Rasa writes a fallback turn (tests/stories and the NLU evaluation measure
+# what the model does); everything else below goes through the running assistant.
+SPANISH_NONSENSE = f"zxqv blorpp {PHONE} {EMAIL}"
+ENGLISH_NONSENSE = "purple monkey dishwasher"
+FALLBACK_ACTION = "utter_ask_rephrase"
 
 SPANISH_REFERRAL = [
     "quiero que me llamen", "busco trabajo o capacitacion", "si", "Maria",
@@ -63,19 +71,41 @@ def texts(messages: list[dict]) -> str:
     return "\n".join(message.get("text", "") for message in messages)
 
 
-def not_understood(
-    assistant: Assistant, greeting: str, candidates: tuple[str, ...], reply: str
-) -> str:
-    """The first candidate the assistant answers with ``reply`` after ``greeting``.
+@dataclass(frozen=True)
+class NotUnderstood:
+    """A message whose "could not answer" turn is written through the tracker store."""
 
-    Tried before the report's period starts, so these tries are not in the report.
+    text: str
+
+
+async def store_fallback_turn(tracker_db: Path, sender: str, text: str) -> str:
+    """Append one fallback turn to ``sender``'s conversation as Rasa stores it; returns the reply.
+
+    The events are those of a real turn (the user message with the fallback intent and the
+    model's runner-up, the rephrase action, its reply rendered from domain.yml in the
+    conversation's language, then listening), saved by the masking store the server uses.
     """
-    for text in candidates:
-        sender = assistant.new_sender()
-        assistant.say(sender, greeting)
-        if reply in texts(assistant.say(sender, text)):
-            return text
-    pytest.fail(f"none of {candidates} gets {reply!r} any more: add other nonsense")
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    store = MaskingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tracker_db))
+    try:
+        tracker = await store.retrieve(sender)
+        assert tracker is not None, "the conversation starts on the running assistant"
+        ranking = [{"name": "nlu_fallback", "confidence": 0.3},
+                   {"name": "ask_work_permit", "confidence": 0.21}]  # fmt: skip
+        parse_data = {"text": text, "intent": ranking[0], "entities": [],
+                      "intent_ranking": ranking, "metadata": {}}  # fmt: skip
+        tracker.update(UserUttered(text, ranking[0], [], parse_data, input_channel="rest"))
+        tracker.update(ActionExecuted(FALLBACK_ACTION, policy="RulePolicy", confidence=1.0))
+        generator = TemplatedNaturalLanguageGenerator(domain.responses)
+        response = await generator.generate(FALLBACK_ACTION, tracker, "rest")
+        assert response is not None
+        reply = response.pop("text")
+        tracker.update(BotUttered(reply, response, {"utter_action": FALLBACK_ACTION}))
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await store.save(tracker)
+    finally:
+        store.engine.dispose()
+    return reply
 
 
 @dataclass
@@ -84,23 +114,27 @@ class Seeded:
 
     assistant: Assistant
     since: datetime
-    spanish_nonsense: str
-    english_nonsense: str
     sent: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     fallbacks: Counter = field(default_factory=Counter)
     references: list[str] = field(default_factory=list)
 
-    def conversation(self, language: str, messages: list[str]) -> list[str]:
+    def say(self, sender: str, message: str | NotUnderstood) -> str:
+        if isinstance(message, NotUnderstood):
+            db = self.assistant.tracker_db
+            return asyncio.run(store_fallback_turn(db, sender, message.text))
+        return texts(self.assistant.say(sender, message))
+
+    def conversation(self, language: str, messages: list[str | NotUnderstood]) -> list[str]:
         """Send ``messages`` as one new person; returns the replies, one text per message."""
         sender = self.assistant.new_sender()
         replies = []
-        for text in messages:
-            reply = texts(self.assistant.say(sender, text))
+        for message in messages:
+            reply = self.say(sender, message)
             replies.append(reply)
             self.fallbacks["es"] += SPANISH_REPHRASE in reply
             self.fallbacks["en"] += ENGLISH_REPHRASE in reply
             self.references += REFERENCE.findall(reply)
-        self.sent[sender] = (language, messages)
+        self.sent[sender] = (language, [getattr(m, "text", m) for m in messages])
         return replies
 
     def messages_in(self, language: str) -> int:
@@ -110,20 +144,16 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     with running_assistant(tmp_path_factory.mktemp("report-assistant")) as assistant:
-        spanish_nonsense = not_understood(assistant, "hola", WITH_PERSONAL_DATA, SPANISH_REPHRASE)
-        english_nonsense = not_understood(assistant, "hi", NONSENSE, ENGLISH_REPHRASE)
-        seeded = Seeded(assistant, datetime.now(STAFF_TIMEZONE), spanish_nonsense, english_nonsense)
-        replies = seeded.conversation(
-            "es", ["hola", "donde queda la oficina de empleo mas cercana", "60623"]
-        )
+        seeded = Seeded(assistant, datetime.now(STAFF_TIMEZONE))
+        replies = seeded.conversation("es", ["hola", "oficina de empleo mas cercana", "60623"])
         assert "Pilsen" in replies[2]
         replies = seeded.conversation(
             "es",
             [
                 "hola",
-                spanish_nonsense,
-                spanish_nonsense,
-                "hay un centro de empleo cerca de la villita?",
+                NotUnderstood(SPANISH_NONSENSE),
+                NotUnderstood(SPANISH_NONSENSE),
+                "donde kda la oficina en la villita",
             ],
         )
         assert SPANISH_REPHRASE in replies[2] and "Pilsen" in replies[3], replies
@@ -134,9 +164,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "en",
             [
                 '/greet{"language":"en"}',
-                "is there a job center in Cicero",
-                english_nonsense,
-                "what's the weather like",
+                "any workforce center in Cicero?",
+                NotUnderstood(ENGLISH_NONSENSE),
+                "whats the weather",
             ],
         )
         assert "Cicero" in replies[1] and ENGLISH_REPHRASE in replies[2], replies
@@ -165,7 +195,7 @@ class Output:
 
 
 def period_of(seeded: Seeded) -> tuple[str, ...]:
-    """From just after the nonsense was tried out to the end of tomorrow."""
+    """From the first seeded conversation to the end of tomorrow."""
     tomorrow = datetime.now(STAFF_TIMEZONE).date() + timedelta(days=1)
     return ("--since", seeded.since.isoformat(), "--until", tomorrow.isoformat())
 
@@ -241,9 +271,9 @@ def test_could_not_answer_is_counted_grouped_and_masked(seeded: Seeded, output: 
     assert output.value("summary", "could_not_answer") == 3
     groups = [row for row in output.rows if row["section"] == "could_not_answer"]
     assert [(g["language"], g["count"]) for g in groups] == [("es", "2"), ("en", "1")]
-    masked = seeded.spanish_nonsense.replace(PHONE, "[phone]").replace(EMAIL, "[email]")
+    masked = SPANISH_NONSENSE.replace(PHONE, "[phone]").replace(EMAIL, "[email]")
     assert groups[0]["item"] == masked, "the same message twice is one group of 2"
-    assert groups[1]["item"] == seeded.english_nonsense
+    assert groups[1]["item"] == ENGLISH_NONSENSE
     everything = output.html + "".join(str(row) for row in output.rows)
     for secret in (PHONE, EMAIL, *FORM_SECRETS):
         assert secret not in everything
@@ -253,7 +283,7 @@ def test_could_not_answer_is_counted_grouped_and_masked(seeded: Seeded, output: 
 def test_out_of_scope_questions_are_listed_apart(output: Output) -> None:
     rows = [row for row in output.rows if row["section"] == "out_of_scope"]
     assert [(r["language"], r["item"], r["count"]) for r in rows] == [
-        ("en", "what's the weather like", "1")
+        ("en", "whats the weather", "1")
     ]
 
 
@@ -338,7 +368,7 @@ def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         heading = page.get_by_role("heading", name="Messages the assistant could not answer")
         assert heading.is_visible()
-        assert page.get_by_text(seeded.english_nonsense).first.is_visible()
+        assert page.get_by_text(ENGLISH_NONSENSE).first.is_visible()
         page.screenshot(path=str(folder / "report.png"), full_page=True)
         browser.close()
 

@@ -40,7 +40,7 @@ from bot.report.unanswered import group_messages
 from bot.tracker_store import MaskingSQLTrackerStore
 from tests.servers import Assistant, running_assistant
 from tests.test_referrals import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
-from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_widget_browser import launch_chromium
 
 SPANISH_REPHRASE, ENGLISH_REPHRASE = "otra forma", "say it another way"
 REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")
@@ -351,16 +351,13 @@ def test_grouping_joins_typos_and_keeps_languages_apart() -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.browser
 def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path: Path) -> None:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium")
     folder = tmp_path
     if os.environ.get("AJC_UPDATE_SCREENSHOTS") == "1":
         folder = PROJECT_ROOT / "docs" / "screenshots"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(output.html_path.as_uri())
         widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")

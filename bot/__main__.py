@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-COMMAND_MODULES = ("bot.referrals.cli", "bot.report.cli", "bot.conversations")
+COMMAND_MODULES = ("bot.referrals.cli", "bot.report.cli", "bot.conversations.cli")
 
 
 def main(argv: list[str] | None = None) -> int:

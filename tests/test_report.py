@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright
 
 from bot import PROJECT_ROOT
 from bot.__main__ import main
-from bot.conversations import EVENTS
+from bot.conversations.store import EVENTS
 from bot.directory import load_directory
 from bot.referrals import get_referral
 from bot.report.cli import period_from

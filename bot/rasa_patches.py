@@ -67,4 +67,3 @@ def install() -> None:
     """Replace the slow paths; idempotent."""
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
-

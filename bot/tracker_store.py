@@ -10,7 +10,7 @@ collecting. While a form is active its rows are stored as they are and the conve
 noted; at the first save with no active form (the form was submitted or cancelled and its slots
 reset, or a new session began) all of its stored rows are masked again. Conversations abandoned
 mid-form are masked by the hourly maintenance once their session has expired, which also
-deletes conversations older than ``AJC_RETENTION_DAYS`` (bot.conversations).
+deletes conversations older than ``AJC_RETENTION_DAYS`` (bot.conversations.retention).
 
 Two costs of Rasa's store are avoided on every message (docs/performance.md): counting the
 stored events again before saving (the count is known from the retrieval a moment before; the
@@ -36,7 +36,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import conversations
+from bot.conversations import retention
+from bot.conversations.store import EVENTS, create_tables
 from bot.privacy import mask_event
 
 logger = logging.getLogger(__name__)
@@ -66,13 +67,13 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Read before connecting: a wrong setting stops the server instead of keeping data.
-        self.retention_days = conversations.retention_days()
+        self.retention_days = retention.retention_days()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database:
             self._keep_sqlite_connections_open()
         elif self.engine.dialect.name != "sqlite":
             self._check_connections_before_use()
-        conversations.create_tables(self.engine)
+        create_tables(self.engine)
         self._next_maintenance = 0.0
         self._stored_counts: OrderedDict[str, int] = OrderedDict()
 
@@ -163,11 +164,11 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                     }
                 )
             if rows:
-                conn.execute(sa.insert(conversations.EVENTS), rows)
+                conn.execute(sa.insert(EVENTS), rows)
             if form_active:
-                conversations.mark_unmasked(conn, tracker.sender_id)
-            elif conversations.has_unmasked(conn, tracker.sender_id):
-                conversations.remask(conn, tracker.sender_id)
+                retention.mark_unmasked(conn, tracker.sender_id)
+            elif retention.has_unmasked(conn, tracker.sender_id):
+                retention.remask(conn, tracker.sender_id)
             session.commit()
         self.maintain_if_due()
 
@@ -183,9 +184,9 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self._next_maintenance = time.monotonic() + MAINTENANCE_INTERVAL_SECONDS
         try:
             with self.engine.begin() as conn:
-                purged = conversations.purge_old(conn, self.retention_days, now)
+                purged = retention.purge_old(conn, self.retention_days, now)
                 idle = self.abandoned_after_seconds()
-                masked = conversations.remask_abandoned(conn, idle, now) if idle else 0
+                masked = retention.remask_abandoned(conn, idle, now) if idle else 0
         except sa.exc.SQLAlchemyError:
             logger.exception("Conversation maintenance failed; it is tried again in an hour.")
             return

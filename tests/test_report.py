@@ -30,7 +30,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot import PROJECT_ROOT
 from bot.__main__ import main
-from bot.conversations import EVENTS
+from bot.conversations.store import EVENTS
 from bot.directory import load_directory
 from bot.referrals import get_referral
 from bot.report.cli import period_from

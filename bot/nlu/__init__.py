@@ -1,9 +1,12 @@
-"""Custom Rasa NLU components: the only part of ``bot`` that imports Rasa internals.
+"""Custom Rasa NLU components (tokenizer, location extractor, language tagger).
 
-Rasa imports this package whenever it loads our model (``rasa run``, ``rasa shell``, tests),
-which is where the hot-path fixes in ``speedups`` are installed.
+Importing this package also installs ``bot.rasa_patches`` (fixes to Rasa Core's hot path): Rasa
+imports it whenever it loads our model (``rasa run``, ``rasa shell``, tests), so this is the one
+place that runs in every Rasa process of ours. Modules elsewhere in ``bot`` that import Rasa are
+the adapters: ``channels``, ``tracker_store``, ``lock_store``, ``evaluation`` and
+``rasa_patches``.
 """
 
-from bot.nlu import speedups
+from bot import rasa_patches
 
-speedups.install()
+rasa_patches.install()

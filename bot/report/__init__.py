@@ -7,9 +7,8 @@
 """
 
 from bot.report.build import build_report, csv_path_for, write_report
-from bot.report.events import ReportError, tracker_db_url
 from bot.report.model import Report
-from bot.report.period import Period
+from bot.report.period import Period, ReportError
 
 __all__ = [
     "Period",
@@ -17,6 +16,5 @@ __all__ = [
     "ReportError",
     "build_report",
     "csv_path_for",
-    "tracker_db_url",
     "write_report",
 ]

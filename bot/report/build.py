@@ -6,11 +6,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from bot.conversations.store import open_existing, safe_url
 from bot.directory import Directory, load_directory
 from bot.referrals import Settings
 from bot.report.conversations import conversations_of, within
 from bot.report.csvfile import write_csv
-from bot.report.events import open_store, read_senders, safe_url
+from bot.report.events import read_senders
 from bot.report.html import render_html
 from bot.report.model import Report
 from bot.report.period import STAFF_TIMEZONE, Period
@@ -27,7 +28,7 @@ def build_report(
 ) -> Report:
     """Read both stores (read-only) and compute every figure of the report."""
     directory = directory or load_directory()
-    engine = open_store(tracker_url)
+    engine = open_existing(tracker_url)
     try:
         conversations = [
             conversation

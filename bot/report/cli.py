@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.conversations.cli import add_location_arguments, db_url
+from bot.conversations.store import ConversationsConfigError
 from bot.referrals import Settings
 from bot.report.build import build_report, write_report
-from bot.report.events import TRACKER_DB_ENV, ReportError, tracker_db_url
-from bot.report.period import DEFAULT_DAYS, Period, local_midnight, local_time
+from bot.report.period import DEFAULT_DAYS, Period, ReportError, local_midnight, local_time
 
 DEFAULT_OUT = PROJECT_ROOT / "var" / "report.html"
 
@@ -57,8 +58,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         settings = Settings(db_url=args.referrals_db)
     try:
         period = period_from(args.since, args.until)
-        report = build_report(period, tracker_db_url(args.db), settings)
-    except ReportError as error:
+        report = build_report(period, db_url(args), settings)
+    except (ReportError, ConversationsConfigError) as error:
         print(f"report: {error}", file=sys.stderr)
         return 2
     html_path, csv_path = write_report(report, Path(args.out))
@@ -98,12 +99,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         help="HTML file to write; the CSV goes beside it with the same name "
         "(default: var/report.html and var/report.csv)",
     )
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help=f"tracker store, a SQLAlchemy URL (default: ${TRACKER_DB_ENV}, "
-        "else sqlite:///var/conversations.db)",
-    )
+    add_location_arguments(parser)
     parser.add_argument(
         "--referrals-db",
         metavar="URL",

@@ -1,40 +1,22 @@
 """Read Rasa's SQL tracker store (table ``events``) one sender at a time, without writing to it.
 
-Works on any SQLAlchemy URL, so the same report runs on the SQLite file of a small install and
-on PostgreSQL later. Only SELECTs are issued: the store belongs to the running assistant.
+Works on any SQLAlchemy engine, so the same report runs on the SQLite file of a small install and
+on PostgreSQL. Only SELECTs are issued: the store belongs to the running assistant. Where the
+store is and how it is opened is ``bot.conversations.store``'s business.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, create_engine, select, table
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
-from bot import PROJECT_ROOT
-
-DEFAULT_TRACKER_DB = PROJECT_ROOT / "var" / "conversations.db"
-TRACKER_DB_ENV = "AJC_TRACKER_DB_URL"
-
-EVENTS = table(
-    "events",
-    column("id"),
-    column("sender_id"),
-    column("type_name"),
-    column("timestamp"),
-    column("data"),
-)
-
-
-class ReportError(RuntimeError):
-    """The report cannot be made (no store, bad URL); the message tells staff what to fix."""
+from bot.conversations.store import EVENTS
 
 
 @dataclass(frozen=True)
@@ -44,46 +26,6 @@ class Event:
     type_name: str
     timestamp: float
     data: Mapping[str, Any]
-
-
-def tracker_db_url(option: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """The store to read: ``--db``, else ``AJC_TRACKER_DB_URL``, else the local SQLite file."""
-    env = os.environ if environ is None else environ
-    return option or env.get(TRACKER_DB_ENV, "").strip() or f"sqlite:///{DEFAULT_TRACKER_DB}"
-
-
-def parse_url(db_url: str) -> URL:
-    """The parsed URL, or an error that shows staff what a URL looks like."""
-    try:
-        return make_url(db_url)
-    except ArgumentError as error:
-        raise ReportError(
-            "not a database URL; expected e.g. sqlite:///var/conversations.db "
-            "or postgresql://user@host/dbname"
-        ) from error
-
-
-def safe_url(db_url: str) -> str:
-    """The URL with any password hidden, fit to print in a report."""
-    return parse_url(db_url).render_as_string(hide_password=True)
-
-
-def missing_sqlite_file(db_url: str) -> Path | None:
-    """The SQLite file ``db_url`` names when it does not exist: opening it would create an empty
-    store, and the report would show zero instead of saying the path is wrong."""
-    url = parse_url(db_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    path = Path(url.database)
-    return None if path.is_file() else path
-
-
-def open_store(db_url: str) -> Engine:
-    """An engine on an existing tracker store."""
-    missing = missing_sqlite_file(db_url)
-    if missing is not None:
-        raise ReportError(f"no tracker store at {missing} (has the assistant run yet?)")
-    return create_engine(parse_url(db_url), hide_parameters=True)
 
 
 def read_senders(engine: Engine, since: float, until: float) -> Iterator[tuple[str, list[Event]]]:

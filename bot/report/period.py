@@ -14,6 +14,10 @@ STAFF_TIMEZONE = ZoneInfo("America/Chicago")
 DEFAULT_DAYS = 7
 
 
+class ReportError(RuntimeError):
+    """The report cannot be made (an empty period); the message tells staff what to fix."""
+
+
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), STAFF_TIMEZONE)
 

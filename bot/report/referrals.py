@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bot.conversations.store import missing_sqlite_file
 from bot.directory import Directory
 from bot.referrals import DELIVERED, FAILED, PENDING, Settings, list_referrals
-from bot.report.events import missing_sqlite_file
 from bot.report.period import Period, utc_naive
 
 STATE_ORDER = (DELIVERED, PENDING, FAILED)

@@ -10,7 +10,7 @@ from statistics import median
 
 from bot.directory import Directory
 from bot.directory.geo import lookup_zip
-from bot.referrals import mask_personal_data
+from bot.privacy import mask_personal_data
 from bot.report.conversations import OUT_OF_SCOPE_INTENT, Conversation, Message
 from bot.report.period import Period, local_day
 

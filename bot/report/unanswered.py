@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.referrals import mask_personal_data
+from bot.privacy import mask_personal_data
 from bot.report.conversations import Message
 from bot.textnorm import normalize
 

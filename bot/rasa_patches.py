@@ -1,7 +1,9 @@
-"""Rasa 3.6 hot-path fixes, installed when Rasa loads our NLU components.
+"""Patches to Rasa Core 3.6: hot-path fixes, installed by ``bot.nlu`` when Rasa loads our model.
 
-Found by profiling one replica (docs/performance.md); each keeps Rasa's behaviour and drops
-work that was repeated on every message:
+They replace two methods of Rasa's own classes for the whole process. ``bot/nlu/__init__.py``
+calls ``install()`` because Rasa imports that package in every process that loads our model,
+so no configuration can forget them. Found by profiling one replica (docs/performance.md);
+each keeps Rasa's behaviour and drops work that was repeated on every message:
 
 - Rasa's ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which checks
   the large events *schema* against the JSON Schema meta-schema before checking the answer:
@@ -65,4 +67,3 @@ def install() -> None:
     """Replace the slow paths; idempotent."""
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
-

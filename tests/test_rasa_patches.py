@@ -1,4 +1,4 @@
-"""The hot-path fixes in bot.nlu.speedups keep Rasa's behaviour: the same action server answers
+"""The hot-path fixes in bot.rasa_patches keep Rasa's behaviour: the same action server answers
 are accepted or refused, and stored events come back as the same Event classes."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rasa.shared.core.events import (
 )
 
 import bot.nlu  # noqa: F401  (Rasa imports it when it loads our model; that installs the fixes)
-from bot.nlu import speedups
+from bot import rasa_patches
 
 
 def validate(answer: dict) -> bool:
@@ -25,8 +25,8 @@ def validate(answer: dict) -> bool:
 
 
 def test_loading_our_components_installs_the_fixes() -> None:
-    assert RemoteAction._validate_action_result is speedups.validate_action_result
-    assert Event.resolve_by_type is speedups.resolve_event_type
+    assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
+    assert Event.resolve_by_type is rasa_patches.resolve_event_type
 
 
 def test_a_well_formed_action_answer_is_accepted() -> None:
@@ -61,10 +61,10 @@ def test_a_malformed_action_answer_is_refused_as_rasa_refuses_it(answer: dict) -
 
 
 def test_the_schema_itself_is_checked_only_once() -> None:
-    speedups.action_response_validator.cache_clear()
+    rasa_patches.action_response_validator.cache_clear()
     validate({"events": []})
     validate({"events": []})
-    assert speedups.action_response_validator.cache_info().misses == 1
+    assert rasa_patches.action_response_validator.cache_info().misses == 1
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,11 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    """The value of ``entity`` in the latest message, if it has one."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     for reply in replies:
         buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]

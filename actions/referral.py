@@ -1,12 +1,11 @@
-"""The call-back (referral) form: Rasa's form loop over bot.referral_form.
+"""The call-back (referral) form: Rasa's form loop over bot.referrals.form.
 
-The delivery worker runs in the action server process: stored referrals are sent to the partner
-endpoint (when one is configured) without blocking any conversation.
+Importing this starts nothing: stored referrals are sent to the partner by the delivery worker,
+its own process (``python -m bot referrals worker``, started by ``make run``).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -17,15 +16,13 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, latest_intent, send
-from bot import referral_form as form
-from bot.referrals import start_background_worker
+from actions.common import language_of, latest_entity, latest_intent, send
+from bot.referrals import KINDS, form
 from bot.replies import Reply
+from bot.replies.referral import SUMMARY_FIELDS, summary_reply, which_field_reply
 from bot.texts import render
 
-FORM_SLOTS = [field["slot"] for field in form.form_config()["fields"]]
-DELIVERY_STOP = threading.Event()
-start_background_worker(DELIVERY_STOP)
+FORM_SLOTS = form.form_slots()
 
 
 def referral_slots(tracker: Tracker) -> dict[str, Any]:
@@ -58,11 +55,11 @@ def answer_validator(
 
 
 def kind_of(text: str) -> str | None:
-    return text if text in ("employer", "career_seeker") else form.interpret_kind(text)
+    return text if text in KINDS else form.interpret_kind(text)
 
 
-def free_text(limit: int) -> Callable[[str], str | None]:
-    return lambda text: form.interpret_free_text(text, limit)
+def free_text(field: str) -> Callable[[str], str | None]:
+    return lambda text: form.interpret_free_text(text, field)
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -87,7 +84,7 @@ class ValidateReferralForm(FormValidationAction):
         "referral_name", form.interpret_name, "ref_name_invalid"
     )
     validate_referral_company = answer_validator(
-        "referral_company", free_text(form.TIME_MAX), "ref_name_invalid"
+        "referral_company", free_text("company"), "ref_name_invalid"
     )
     validate_referral_contact = answer_validator(
         "referral_contact", form.interpret_contact, "ref_contact_invalid"
@@ -99,13 +96,13 @@ class ValidateReferralForm(FormValidationAction):
         "referral_need", form.interpret_need, "ref_need_unclear"
     )
     validate_referral_hiring_need = answer_validator(
-        "referral_hiring_need", free_text(form.HIRING_NEED_MAX), "ref_hiring_need_invalid"
+        "referral_hiring_need", free_text("hiring_need"), "ref_hiring_need_invalid"
     )
     validate_referral_language = answer_validator(
         "referral_language", form.interpret_language, "ref_language_unclear"
     )
     validate_referral_time = answer_validator(
-        "referral_time", free_text(form.TIME_MAX), "ref_time_invalid"
+        "referral_time", free_text("preferred_time"), "ref_time_invalid"
     )
 
     def validate_referral_confirm(
@@ -121,7 +118,7 @@ class ValidateReferralForm(FormValidationAction):
 def wants_a_change(tracker: Tracker) -> bool:
     """The person said no to the summary, or asked to change something without saying what."""
     intent = latest_intent(tracker)
-    field = next(tracker.get_latest_entity_values("referral_field"), None)
+    field = latest_entity(tracker, "referral_field")
     return intent == "deny" or (intent == "correct_referral" and field is None)
 
 
@@ -135,7 +132,7 @@ class ActionStartReferral(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        kind = next(tracker.get_latest_entity_values("referral_kind"), None)
+        kind = latest_entity(tracker, "referral_kind")
         return [*clear_form(), SlotSet("referral_kind", kind)]
 
 
@@ -150,9 +147,9 @@ class ActionAskReferralConfirm(Action):
     ) -> list[EventType]:
         slots, language = referral_slots(tracker), language_of(tracker)
         reply = (
-            form.which_field_reply(slots, language)
+            which_field_reply(slots, language)
             if wants_a_change(tracker)
-            else form.summary_reply(slots, language)
+            else summary_reply(slots, language)
         )
         send(dispatcher, [reply])
         return []
@@ -230,7 +227,7 @@ class ActionCorrectReferral(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        field = next(tracker.get_latest_entity_values("referral_field"), None)
-        if field in form.SUMMARY_FIELDS:
+        field = latest_entity(tracker, "referral_field")
+        if field in SUMMARY_FIELDS:
             return [SlotSet(f"referral_{field}", None), SlotSet("referral_confirm", None)]
         return [SlotSet("referral_confirm", None)]

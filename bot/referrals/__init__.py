@@ -1,13 +1,13 @@
 """Referrals (call-back requests) that are never lost: durable store, delivery worker, staff CLI.
 
-The form actions use: ``validate_*`` for slots, ``route`` to pick the site, ``create_referral``
-to store (returns the reference to tell the person), ``start_background_worker`` once at start.
-See docs/referrals.md.
+The form (``bot.referrals.form``) uses: ``validate_*`` for answers, ``route`` to pick the site,
+``create_referral(NewReferral(...))`` to store (returns the reference to tell the person). The
+delivery worker is its own process, ``python -m bot referrals worker``. See docs/referrals.md.
 """
 
-from bot.privacy import mask_personal_data
 from bot.referrals.config import ReferralConfigError, Settings
-from bot.referrals.delivery import deliver_due, run_worker, start_background_worker
+from bot.referrals.delivery import deliver_due, run_worker
+from bot.referrals.fields import KINDS, MAX_LENGTH, TOPICS, NewReferral
 from bot.referrals.reference import normalize_reference
 from bot.referrals.routing import Route, RoutingError, load_routing, route
 from bot.referrals.schema import DELIVERED, FAILED, PENDING
@@ -21,9 +21,6 @@ from bot.referrals.store import (
     requeue_failed,
 )
 from bot.referrals.validation import (
-    KINDS,
-    LANGUAGES,
-    TOPICS,
     validate_email,
     validate_name,
     validate_phone,
@@ -34,10 +31,11 @@ __all__ = [
     "DELIVERED",
     "FAILED",
     "KINDS",
-    "LANGUAGES",
+    "MAX_LENGTH",
     "PENDING",
     "TOPICS",
     "InvalidReferral",
+    "NewReferral",
     "ReferralConfigError",
     "ReferralNotStored",
     "Route",
@@ -48,13 +46,11 @@ __all__ = [
     "get_referral",
     "list_referrals",
     "load_routing",
-    "mask_personal_data",
     "normalize_reference",
     "purge_delivered",
     "requeue_failed",
     "route",
     "run_worker",
-    "start_background_worker",
     "validate_email",
     "validate_name",
     "validate_phone",

@@ -19,19 +19,18 @@ from zoneinfo import ZoneInfo
 
 from bot.referrals.config import ReferralConfigError, Settings
 from bot.referrals.delivery import run_worker
+from bot.referrals.fields import CONTACT_FIELDS
 from bot.referrals.schema import STATES
 from bot.referrals.store import list_referrals, purge_delivered, requeue_failed
 
 STAFF_TIMEZONE = ZoneInfo("America/Chicago")
+# The order staff read in an export; every non-contact field is here (a test checks).
 SUMMARY_COLUMNS = (
     "reference", "created_at", "kind", "topic", "sector", "preferred_language", "routed_to",
     "routing_reason", "state", "attempts", "last_error", "delivered_at", "consent_text_version",
     "consented_at",
 )  # fmt: skip
-CONTACT_COLUMNS = (
-    "name", "phone", "email", "zip_or_area", "preferred_time", "company", "hiring_need",
-    "sender_id",
-)  # fmt: skip
+CONTACT_COLUMNS = CONTACT_FIELDS
 
 
 def _local(moment: datetime | None) -> str:
@@ -123,7 +122,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
-    """The referral subcommands, shared by ``python -m bot referrals`` and ``-m bot.referrals``."""
+    """The referral subcommands of ``python -m bot referrals``."""
     commands = parser.add_subparsers(dest="referrals_command", required=True, metavar="COMMAND")
 
     listing = commands.add_parser("list", help="show referrals, newest first")

@@ -3,6 +3,8 @@
 State lives only in the database, so a worker may die at any moment: a referral it had claimed
 is taken up again when its lease runs out, and the partner drops the repeat by Idempotency-Key.
 Several workers (threads or processes) may run at once; a claim is an UPDATE that only one wins.
+Nothing here starts by itself: ``python -m bot referrals worker`` runs ``run_worker`` as its own
+process (``make run`` starts it beside the action server), and tests start it explicitly.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import requests
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine, Row
 
-from bot.referrals.config import ReferralConfigError, Settings
+from bot.referrals.config import Settings
+from bot.referrals.fields import EMPLOYER_FIELDS, PERSON_FIELDS
 from bot.referrals.schema import DELIVERED, FAILED, PENDING, engine_for, referrals, utcnow
 from bot.referrals.store import new_referral_stored
 
@@ -59,14 +62,8 @@ def payload(row: Row) -> dict[str, object]:
         "topic": row.topic,
         "sector": row.sector,
         "preferred_language": row.preferred_language,
-        "contact": {
-            "name": row.name,
-            "phone": row.phone,
-            "email": row.email,
-            "zip_or_area": row.zip_or_area,
-            "preferred_time": row.preferred_time,
-        },
-        "employer": {"company": row.company, "hiring_need": row.hiring_need}
+        "contact": {field: row._mapping[field] for field in PERSON_FIELDS},
+        "employer": {field: row._mapping[field] for field in EMPLOYER_FIELDS}
         if row.kind == "employer"
         else None,
         "consent": {"text_version": row.consent_text_version, "given_at": _iso(row.consented_at)},
@@ -283,22 +280,3 @@ def run_worker(
             if remaining <= 0:
                 break
             new_referral_stored.wait(min(remaining, STOP_CHECK_SECONDS))
-
-
-def start_background_worker(
-    stop_event: threading.Event, *, settings: Settings | None = None
-) -> threading.Thread:
-    """Run the worker in a daemon thread, e.g. inside the action server.
-
-    A bad configuration is logged and the thread ends; referrals are still stored and wait.
-    """
-
-    def guarded() -> None:
-        try:
-            run_worker(stop_event, settings=settings)
-        except ReferralConfigError as error:
-            log.error("referral delivery is off: %s", error)
-
-    thread = threading.Thread(target=guarded, name="referral-delivery", daemon=True)
-    thread.start()
-    return thread

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from bot import content
+from bot.referrals.fields import KINDS, TOPICS
+from bot.texts import LANGUAGES
 
-from bot import CONTENT_DIR
-from bot.referrals.validation import KINDS, LANGUAGES, TOPICS
-
-ROUTING_FILE = CONTENT_DIR / "routing.yml"
 CONDITION_KEYS = ("kind", "topic", "language", "sector", "nearest_site")
 PLACEHOLDERS = ("{nearest_site}", "{sector}")
 WHY_MAX = 200
@@ -95,10 +91,10 @@ def parse_routing(data: Mapping) -> RoutingTable:
     return RoutingTable(sites=sites, queues=queues, sector_sites=sector_sites, rules=tuple(rules))
 
 
-@lru_cache(maxsize=4)
-def load_routing(path: Path = ROUTING_FILE) -> RoutingTable:
-    """The routing table from YAML, read once per process."""
-    return parse_routing(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+def load_routing() -> RoutingTable:
+    """The routing table of ``content/routing.yml`` (read once by bot.content; checking the
+    dozen rules again is cheap and follows ``content.clear_caches()``)."""
+    return parse_routing(content.read(content.ROUTING))
 
 
 def _matches(expected: object, actual: str | None) -> bool:

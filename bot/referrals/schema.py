@@ -23,12 +23,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
+from bot.referrals.fields import FIELDS, MAX_LENGTH, REQUIRED
+
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed_permanently"
 STATES = (PENDING, DELIVERED, FAILED)
 
 metadata = MetaData()
 
+
+def _column(name: str) -> Column:
+    """A referral field's column: text of its declared length, or the consent time."""
+    kind = String(MAX_LENGTH[name]) if name in MAX_LENGTH else DateTime
+    return Column(name, kind, nullable=name not in REQUIRED)
+
+
 # All times are UTC without a zone, the same on SQLite (no zone support) and PostgreSQL.
+# The referral's own fields come from fields.py; the rest is identity and delivery bookkeeping.
 referrals = Table(
     "referrals",
     metadata,
@@ -36,22 +46,7 @@ referrals = Table(
     Column("reference", String(16), nullable=False, unique=True),
     Column("idempotency_key", String(36), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("name", String(80), nullable=False),
-    Column("phone", String(12)),
-    Column("email", String(254)),
-    Column("zip_or_area", String(80)),
-    Column("topic", String(32), nullable=False),
-    Column("sector", String(40)),
-    Column("preferred_language", String(2), nullable=False),
-    Column("preferred_time", String(80)),
-    Column("company", String(160)),
-    Column("hiring_need", String(500)),
-    Column("consent_text_version", String(32), nullable=False),
-    Column("consented_at", DateTime, nullable=False),
-    Column("routed_to", String(64), nullable=False),
-    Column("routing_reason", String(300), nullable=False),
-    Column("sender_id", String(128)),
+    *(_column(name) for name in FIELDS),
     Column("state", String(24), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", DateTime, nullable=False),

@@ -13,19 +13,18 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.referrals.config import Settings
+from bot.referrals.fields import EMPLOYER_FIELDS, KINDS, MAX_LENGTH, TOPICS, NewReferral
 from bot.referrals.reference import new_reference, normalize_reference
-from bot.referrals.routing import Route, load_routing
+from bot.referrals.routing import load_routing
 from bot.referrals.schema import DELIVERED, FAILED, PENDING, engine_for, referrals, utcnow
 from bot.referrals.validation import (
-    KINDS,
-    LANGUAGES,
-    TOPICS,
     clean_text,
     validate_email,
     validate_name,
     validate_phone,
     validate_zip_or_area,
 )
+from bot.texts import LANGUAGES
 
 log = logging.getLogger("bot.referrals")
 
@@ -43,12 +42,12 @@ class ReferralNotStored(RuntimeError):
     """The database could not take the referral: the bot must not say it was received."""
 
 
-def _optional(field: str, text: str | None, max_length: int) -> str | None:
+def _optional(field: str, text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
-    cleaned = clean_text(text, max_length)
+    cleaned = clean_text(text, MAX_LENGTH[field])
     if cleaned is None:
-        raise InvalidReferral(f"{field} is longer than {max_length} characters")
+        raise InvalidReferral(f"{field} is longer than {MAX_LENGTH[field]} characters")
     return cleaned
 
 
@@ -58,33 +57,19 @@ def _required_choice(field: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
-def _referral_values(
-    *,
-    kind: str,
-    name: str,
-    topic: str,
-    preferred_language: str,
-    consent_text_version: str,
-    consented_at: datetime,
-    routing: Route,
-    phone: str | None,
-    email: str | None,
-    zip_or_area: str | None,
-    preferred_time: str | None,
-    company: str | None,
-    hiring_need: str | None,
-    sector: str | None,
-    sender_id: str | None,
-) -> dict[str, object]:
+def _checked(referral: NewReferral) -> dict[str, object]:
     """The row to store, checked field by field; only what a call-back needs is kept."""
     values: dict[str, object] = {
-        "kind": _required_choice("kind", kind, KINDS),
-        "topic": _required_choice("topic", topic, TOPICS),
-        "preferred_language": _required_choice("preferred_language", preferred_language, LANGUAGES),
+        "kind": _required_choice("kind", referral.kind, KINDS),
+        "topic": _required_choice("topic", referral.topic, TOPICS),
+        "preferred_language": _required_choice(
+            "preferred_language", referral.preferred_language, LANGUAGES
+        ),
     }
-    values["name"] = validate_name(name)
+    values["name"] = validate_name(referral.name)
     if values["name"] is None:
         raise InvalidReferral("name is missing or not a name")
+    phone, email, area = referral.phone, referral.email, referral.zip_or_area
     values["phone"] = validate_phone(phone) if phone else None
     values["email"] = validate_email(email) if email else None
     if phone and values["phone"] is None:
@@ -93,48 +78,36 @@ def _referral_values(
         raise InvalidReferral("email is not a valid e-mail address")
     if values["phone"] is None and values["email"] is None:
         raise InvalidReferral("a phone number or an e-mail address is needed for the call-back")
-    values["zip_or_area"] = validate_zip_or_area(zip_or_area) if zip_or_area else None
-    if zip_or_area and values["zip_or_area"] is None:
+    values["zip_or_area"] = validate_zip_or_area(area) if area else None
+    if area and values["zip_or_area"] is None:
         raise InvalidReferral("zip_or_area is not a ZIP code or a place name")
-    if sector is not None and sector not in load_routing().sector_sites:
+    if referral.sector is not None and referral.sector not in load_routing().sector_sites:
         raise InvalidReferral("sector is not one of the sectors in content/routing.yml")
-    values["sector"] = sector
-    values["preferred_time"] = _optional("preferred_time", preferred_time, 80)
-    values["company"] = _optional("company", company, 160)
-    values["hiring_need"] = _optional("hiring_need", hiring_need, 500)
-    if kind == "employer" and values["company"] is None:
+    values["sector"] = referral.sector
+    for field in ("preferred_time", *EMPLOYER_FIELDS):
+        values[field] = _optional(field, getattr(referral, field))
+    if referral.kind == "employer" and values["company"] is None:
         raise InvalidReferral("company is needed for an employer referral")
-    if kind != "employer" and (values["company"] or values["hiring_need"]):
+    if referral.kind != "employer" and any(values[field] for field in EMPLOYER_FIELDS):
         raise InvalidReferral("company and hiring_need are kept for employers only")
-    values["consent_text_version"] = _optional("consent_text_version", consent_text_version, 32)
+    values["consent_text_version"] = _optional(
+        "consent_text_version", referral.consent_text_version
+    )
+    consented_at = referral.consented_at
     if not values["consent_text_version"] or not isinstance(consented_at, datetime):
         raise InvalidReferral("consent_text_version and consented_at are required")
     if consented_at.tzinfo is not None:
         consented_at = consented_at.astimezone(timezone.utc).replace(tzinfo=None)
     values["consented_at"] = consented_at
-    values["routed_to"] = routing.site_id
-    values["routing_reason"] = routing.reason[:300]
-    values["sender_id"] = _optional("sender_id", sender_id, 128)
+    values["routed_to"] = referral.routed_to
+    values["routing_reason"] = referral.routing_reason[: MAX_LENGTH["routing_reason"]]
+    values["sender_id"] = _optional("sender_id", referral.sender_id)
     return values
 
 
 def create_referral(
+    referral: NewReferral,
     *,
-    kind: str,
-    name: str,
-    topic: str,
-    preferred_language: str,
-    consent_text_version: str,
-    consented_at: datetime,
-    routing: Route,
-    phone: str | None = None,
-    email: str | None = None,
-    zip_or_area: str | None = None,
-    preferred_time: str | None = None,
-    company: str | None = None,
-    hiring_need: str | None = None,
-    sector: str | None = None,
-    sender_id: str | None = None,
     idempotency_key: str | None = None,
     settings: Settings | None = None,
 ) -> str:
@@ -145,23 +118,7 @@ def create_referral(
     stores nothing new. Raises InvalidReferral naming the bad field, or ReferralNotStored when
     the database is unavailable (then offer another way to reach the AJC instead).
     """
-    values = _referral_values(
-        kind=kind,
-        name=name,
-        topic=topic,
-        preferred_language=preferred_language,
-        consent_text_version=consent_text_version,
-        consented_at=consented_at,
-        routing=routing,
-        phone=phone,
-        email=email,
-        zip_or_area=zip_or_area,
-        preferred_time=preferred_time,
-        company=company,
-        hiring_need=hiring_need,
-        sector=sector,
-        sender_id=sender_id,
-    )
+    values = _checked(referral)
     try:
         key = str(uuid.UUID(idempotency_key)) if idempotency_key else str(uuid.uuid4())
     except ValueError as error:

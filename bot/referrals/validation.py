@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 
-KINDS = ("career_seeker", "employer")
-TOPICS = ("job_search", "training", "immigration_help", "employer_services", "other")
-LANGUAGES = ("en", "es")
+from bot.referrals.fields import MAX_LENGTH
 
-NAME_MAX = 80
-AREA_MAX = 80
+NAME_MAX = MAX_LENGTH["name"]
+AREA_MAX = MAX_LENGTH["zip_or_area"]
+EMAIL_MAX = MAX_LENGTH["email"]
 
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-]*\d")
 _EMAIL = re.compile(
@@ -77,7 +76,7 @@ def validate_email(text: str | None) -> str | None:
     if any(label.startswith("-") or label.endswith("-") for label in domain.split(".")):
         return None
     address = f"{local}@{domain}"
-    return address if len(address) <= 254 else None
+    return address if len(address) <= EMAIL_MAX else None
 
 
 def validate_zip_or_area(text: str | None) -> str | None:

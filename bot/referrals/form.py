@@ -1,44 +1,43 @@
-"""The call-back (referral) form as the person meets it: questions, answers, summary, submit.
+"""The call-back (referral) form's logic: which questions apply, what the answers mean, submit.
 
 Rasa's form loop asks the questions; this module decides which ones apply, understands the
-answers in both languages, and stores the referral through ``bot.referrals`` before anyone is
-told it was received. Words and question order live in content/referral_form.yml.
+answers in both languages, and stores the referral (a ``NewReferral``) before anyone is told it
+was received. Words and question order live in content/referral_form.yml; what the person sees
+is bot.replies.referral.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-import yaml
-
-from bot import CONTENT_DIR
+from bot import content
 from bot.directory import load_directory
 from bot.directory.model import LocationProblem
 from bot.knowledge import resolve_sector
-from bot.referrals import (
-    ReferralNotStored,
-    create_referral,
-    route,
+from bot.referrals.fields import MAX_LENGTH, NewReferral
+from bot.referrals.routing import route
+from bot.referrals.store import ReferralNotStored, create_referral
+from bot.referrals.validation import (
+    clean_text,
     validate_email,
     validate_name,
     validate_phone,
     validate_zip_or_area,
 )
 from bot.replies import Reply
+from bot.replies.referral import not_stored_reply, received_reply
 from bot.textnorm import normalize
-from bot.texts import render
-
-HIRING_NEED_MAX = 300
-TIME_MAX = 80
-SUMMARY_FIELDS = ("name", "company", "contact", "area", "need", "hiring_need", "language", "time")
 
 
-@cache
 def form_config() -> dict[str, Any]:
-    return yaml.safe_load((CONTENT_DIR / "referral_form.yml").read_text(encoding="utf-8"))
+    return content.read(content.REFERRAL_FORM)
+
+
+def form_slots() -> list[str]:
+    """Every slot the form may fill, in the order it asks."""
+    return [field["slot"] for field in form_config()["fields"]]
 
 
 def required_slots(kind: str | None, consent: bool | None) -> list[str]:
@@ -99,64 +98,9 @@ def interpret_name(text: str) -> str | None:
     return validate_name(text)
 
 
-def interpret_free_text(text: str, limit: int) -> str | None:
-    cleaned = " ".join(str(text).split())
-    return cleaned if 0 < len(cleaned) <= limit else None
-
-
-def display_value(field: str, value: str, language: str | None) -> str:
-    if field == "need":
-        return render(f"ref_need_{value}", language)
-    if field == "language":
-        return render(f"ref_language_{value}", language)
-    return value
-
-
-def present_fields(slots: dict[str, Any]) -> list[str]:
-    return [field for field in SUMMARY_FIELDS if slots.get(f"referral_{field}")]
-
-
-def summary_reply(slots: dict[str, Any], language: str | None) -> Reply:
-    """Everything the person gave, to check before sending, with send/change/cancel buttons."""
-    lines = "\n".join(
-        render(
-            f"ref_summary_line_{field}",
-            language,
-            value=display_value(field, slots[f"referral_{field}"], language),
-        )
-        for field in present_fields(slots)
-    )
-    return Reply(
-        render("ref_summary", language, lines=lines),
-        (
-            (render("ref_btn_send", language), "/affirm"),
-            (render("ref_btn_change", language), "/correct_referral"),
-            (render("ref_btn_cancel", language), "/cancel"),
-        ),
-    )
-
-
-def which_field_reply(slots: dict[str, Any], language: str | None) -> Reply:
-    """Buttons for each answer given so far, so one can be changed without starting over."""
-    return Reply(
-        render("ref_which_field", language),
-        tuple(
-            (
-                render(f"ref_btn_field_{field}", language),
-                f'/correct_referral{{"referral_field": "{field}"}}',
-            )
-            for field in present_fields(slots)
-        ),
-    )
-
-
-def _team(site_id: str | None, language: str | None) -> str:
-    site = load_directory().site(site_id) if site_id else None
-    if site:
-        return render("ref_team_site", language, site=site.name(language or "en"))
-    if site_id == "business_relations":
-        return render("ref_team_business_relations", language)
-    return render("ref_team_triage", language)
+def interpret_free_text(text: str, field: str) -> str | None:
+    """A free-text answer (company, hiring need, time) within the length the store keeps."""
+    return clean_text(text, MAX_LENGTH[field])
 
 
 def _nearest_site_id(area: str | None) -> str | None:
@@ -192,27 +136,26 @@ def submit(
         sector=sector,
     )
     contact = slots["referral_contact"]
-    try:
-        reference = create_referral(
-            kind=kind,
-            name=slots["referral_name"],
-            topic=topic,
-            preferred_language=preferred,
-            consent_text_version=form_config()["consent_version"],
-            consented_at=consented_at,
-            routing=routed,
-            phone=None if "@" in contact else contact,
-            email=contact if "@" in contact else None,
-            zip_or_area=slots.get("referral_area"),
-            preferred_time=slots.get("referral_time"),
-            company=slots.get("referral_company"),
-            hiring_need=slots.get("referral_hiring_need"),
-            sector=sector,
-            sender_id=sender_id,
-            idempotency_key=idempotency_key,
-        )
-    except ReferralNotStored:
-        return Reply(render("ref_not_stored", language))
-    return Reply(
-        render("ref_received", language, reference=reference, team=_team(routed.site_id, language))
+    referral = NewReferral(
+        kind=kind,
+        name=slots["referral_name"],
+        topic=topic,
+        preferred_language=preferred,
+        consent_text_version=form_config()["consent_version"],
+        consented_at=consented_at,
+        routed_to=routed.site_id,
+        routing_reason=routed.reason,
+        phone=None if "@" in contact else contact,
+        email=contact if "@" in contact else None,
+        zip_or_area=slots.get("referral_area"),
+        preferred_time=slots.get("referral_time"),
+        company=slots.get("referral_company"),
+        hiring_need=slots.get("referral_hiring_need"),
+        sector=sector,
+        sender_id=sender_id,
     )
+    try:
+        reference = create_referral(referral, idempotency_key=idempotency_key)
+    except ReferralNotStored:
+        return not_stored_reply(language)
+    return received_reply(reference, routed.site_id, language)

@@ -7,10 +7,9 @@ edit takes effect on the next restart without retraining.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from pathlib import Path
 
-from bot import CONTENT_DIR
+from bot import CONTENT_DIR, content
 from bot.directory.geo import clean_zip, haversine_miles, lookup_zip, records
 from bot.directory.model import Location, LocationProblem, Nearby, Place, Site
 from bot.directory.placekey import expand_abbreviations, place_key
@@ -232,10 +231,10 @@ def _candidate_keys(key: str) -> list[str]:
     return [candidate for candidate in candidates if candidate]
 
 
-@lru_cache(maxsize=4)
+@content.cached
 def _load(content_dir: Path) -> Directory:
-    sites = load_sites(content_dir / "sites.yml")
-    places, common_words, not_places = load_places(content_dir / "places.yml")
+    sites = load_sites(content_dir / content.SITES.name)
+    places, common_words, not_places = load_places(content_dir / content.PLACES.name)
     return Directory(sites, places, common_words, not_places)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
+from bot import content
 from bot.knowledge.store import Sector, knowledge
 
 
@@ -20,7 +20,7 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
-@lru_cache(maxsize=1)
+@content.cached
 def _index() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     return _build_index(tuple(knowledge().sectors.values()))
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from bot import CONTENT_DIR
+from bot import content
 from bot.directory import load_directory
 from bot.directory.model import Location, LocationProblem, Nearby, Site
 from bot.replies import Reply
@@ -17,10 +14,9 @@ from bot.texts import render
 NEAREST_LIMIT = 3
 
 
-@lru_cache(maxsize=1)
 def network_facts() -> dict[str, Any]:
     """Network-wide facts (AJC counts, LevelUpAJC) from content/network.yml."""
-    return yaml.safe_load((CONTENT_DIR / "network.yml").read_text(encoding="utf-8"))
+    return content.read(content.NETWORK)
 
 
 def location_buttons(language: str | None) -> tuple[tuple[str, str], ...]:

@@ -87,6 +87,17 @@ def test_malformed_or_unreal_zip_is_invalid(d, text: str) -> None:
     assert found.reason == "invalid_zip" and found.input == text
 
 
+@pytest.mark.parametrize("text", ["606", " 6062 ", "606231", "99999"])
+def test_typed_digits_are_located_as_an_invalid_zip_not_an_unknown_place(d, text: str) -> None:
+    found = problem(d.locate(text))
+    assert found.reason == "invalid_zip" and found.input == text.strip()
+
+
+@pytest.mark.parametrize(("text", "label"), [(" 60623 ", "60623"), ("Pílsen", "Pilsen")])
+def test_typed_zip_or_place_is_located(d, text: str, label: str) -> None:
+    assert located(d.locate(text)).label == label
+
+
 def test_retired_zip_is_invalid(d) -> None:
     assert problem(d.resolve(zip_code="60209")).detail == "inactive"
 

@@ -138,6 +138,14 @@ class Directory:
         return list(self._not_places)
 
     # ------------------------------------------------------------------ resolving
+    def locate(self, text: str) -> Location | LocationProblem:
+        """Where a ZIP or place name typed by a person points.
+
+        All digits are read as a ZIP, so "606" is an invalid ZIP rather than an unknown place.
+        """
+        value = text.strip()
+        return self.resolve(zip_code=value) if value.isdigit() else self.resolve(place=value)
+
     def resolve(
         self, zip_code: str | None = None, place: str | None = None
     ) -> Location | LocationProblem:

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from bot import CONTENT_DIR
-from bot.directory import Location, LocationProblem, load_directory, normalize
+from bot.directory import Location, LocationProblem, load_directory
 from bot.directory.sites import SiteDataError
+from bot.textnorm import fold
 
 FACTS_FILE = Path(os.environ.get("NETWORK_FACTS", "/work/shared/reference/network-facts.md"))
 
@@ -265,22 +266,22 @@ def test_gazetteer_covers_both_languages_and_suburbs(d) -> None:
 
 
 def test_gazetteer_leaves_out_everyday_words_unless_asked(d) -> None:
-    default = {normalize(form) for form, _ in d.gazetteer()}
-    full = {normalize(form) for form, _ in d.gazetteer(include_common_words=True)}
+    default = {fold(form) for form, _ in d.gazetteer()}
+    full = {fold(form) for form, _ in d.gazetteer(include_common_words=True)}
     for word in ("worth", "golf", "hermosa", "el centro", "union"):
         assert word not in default and word in full
     assert d.find_place("Worth").kind == "suburb", "still usable as a direct answer"
 
 
 def test_gazetteer_forms_are_unique_after_folding(d) -> None:
-    folded = [normalize(form) for form, _ in d.gazetteer(include_common_words=True)]
+    folded = [fold(form) for form, _ in d.gazetteer(include_common_words=True)]
     assert len(folded) == len(set(folded))
 
 
-def test_normalize_keeps_offsets() -> None:
+def test_fold_keeps_offsets() -> None:
     text = "Vivo en PÍLSEN, cerca de La Villita"
-    assert len(normalize(text)) == len(text)
-    assert normalize(text)[8:14] == "pilsen"
+    assert len(fold(text)) == len(text)
+    assert fold(text)[8:14] == "pilsen"
 
 
 # ------------------------------------------------------------------ site facts

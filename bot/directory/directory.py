@@ -12,10 +12,9 @@ from pathlib import Path
 from bot import CONTENT_DIR, content
 from bot.directory.geo import clean_zip, haversine_miles, lookup_zip, records
 from bot.directory.model import Location, LocationProblem, Nearby, Place, Site
-from bot.directory.placekey import expand_abbreviations, place_key
 from bot.directory.places import load_places
 from bot.directory.sites import load_sites
-from bot.textnorm import normalize
+from bot.textnorm import expand_abbreviations, fold, place_key
 
 SERVICE_COUNTY = ("IL", "Cook County")  # (state, county) the Partnership serves
 # Place kind -> Location kind ("town" only appears inside an outside_area LocationProblem).
@@ -119,7 +118,7 @@ class Directory:
         entries = []
         for place in self.places:
             for form in place.surface_forms():
-                folded = normalize(form)
+                folded = fold(form)
                 if folded in seen:
                     continue
                 if not include_common_words and place_key(form) in self._common_words:

@@ -16,7 +16,7 @@ from bot import content
 from bot.content import FactStatus
 from bot.directory.geo import ZipRecord, lookup_zip, mean_point, records
 from bot.directory.model import Place, PlaceKind
-from bot.directory.placekey import place_key
+from bot.textnorm import place_key
 
 ZIP_DATA_SOURCE = "https://pypi.org/project/zipcodes/"
 

@@ -33,7 +33,11 @@ REQUIRED_FACTS = (
 AREAS = ("chicago", "suburban")
 # Of content.FACT_STATUSES, those a site's fact may have.
 SITE_STATUSES: tuple[FactStatus, ...] = (
-    "confirmed", "dated", "unconfirmed", "unknown", "translation"
+    "confirmed",
+    "dated",
+    "unconfirmed",
+    "unknown",
+    "translation",
 )
 
 

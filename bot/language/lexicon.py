@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import content
-from bot.language.text import strip_accents
+from bot.textnorm import strip_accents
 
 STRONG = 1.0
 WEAK = 0.4

@@ -31,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.language import decide, detect, models  # noqa: E402
+from bot.language import decide, detect, models, wordlists  # noqa: E402
 from bot.language.detector import detect_cues_only  # noqa: E402
+from bot.texts import LANGUAGES  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "langid"
 CHAT = ROOT / "tests" / "langid" / "chat_messages.tsv"
@@ -47,7 +48,7 @@ def to_class(code: str | None) -> str:
     """A detector's language code as the project's class."""
     if not code:
         return "unsure"
-    return code if code in ("en", "es") else "other"
+    return code if code in LANGUAGES else "other"
 
 
 def top(probabilities: dict[str, float]) -> str:
@@ -84,7 +85,7 @@ def load_workforce() -> list[tuple[str, str]]:
     path = SHARED / "workforce_nj" / "nj_training_explorer_en_es.tsv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [(row[lang], lang) for row in rows for lang in ("en", "es")]
+    return [(row[lang], lang) for row in rows for lang in LANGUAGES]
 
 
 def pct(hits: int, total: int) -> str:
@@ -121,7 +122,7 @@ def chat_report(rows: list[tuple[str, str]]) -> None:
                 continue
             correct = guess == label
             hits[label] += correct
-            if label in ("en", "es"):
+            if label in LANGUAGES:
                 by_bucket[bucket(text)] += correct
                 undecided += guess == "unsure"
         enes = counts["en"] + counts["es"]
@@ -145,7 +146,7 @@ def lingua_report() -> None:
             cells = [name]
             for lang in LINGUA_LANGS:
                 guesses = [detector(item) for item in data[(kind, lang)]]
-                want = lang if lang in ("en", "es") else "other"
+                want = lang if lang in LANGUAGES else "other"
                 cell = pct(sum(g == want for g in guesses), len(guesses))
                 if want == "other":
                     cell += f" (es {pct(sum(g == 'es' for g in guesses), len(guesses))})"
@@ -160,7 +161,7 @@ def lingua_report() -> None:
 def spanish_miss_report() -> None:
     """Sort the project's misses on lingua's Spanish files by what is in the item."""
     from bot.language.lexicon import load
-    from bot.language.text import strip_accents
+    from bot.textnorm import strip_accents
 
     lexicon = load()
     print("\n## (b1') what the project's misses on lingua's Spanish files contain")
@@ -173,7 +174,7 @@ def spanish_miss_report() -> None:
                 continue
             tally["misses"] += 1
             words = [strip_accents(w.casefold()) for w in item.split()]
-            frequencies = [models.word_frequencies(w) for w in words]
+            frequencies = [wordlists.word_frequencies(w) for w in words]
             if any(f and f[0] > f[1] + 0.5 for f in frequencies):
                 tally["english"] += 1
             elif any(lexicon.is_neutral(w, w) for w in words):
@@ -245,7 +246,7 @@ PROBES = {
     "langdetect restricted": "models.langdetect_probabilities('hola amigos')",
     "lingua high": "models.lingua_probabilities('hola amigos', high_accuracy=True)",
     "lingua low": "models.lingua_probabilities('hola amigos', high_accuracy=False)",
-    "wordfreq table": "models.word_frequencies('hola')",
+    "wordfreq table": "wordlists.word_frequencies('hola')",
     "project": "detect('hola amigos'); detect('hola que tal como estas amigos, busco trabajo')",
 }
 

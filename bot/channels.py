@@ -37,7 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.language import START_CONFIDENCE, detect, normalize_language_tag
-from bot.texts import render
+from bot.texts import LANGUAGES, render
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def reply_language(
     chosen = normalize_language_tag((metadata or {}).get("language"))
     if chosen:
         return chosen
-    if conversation in ("en", "es"):
+    if conversation in LANGUAGES:
         return conversation
     detection = detect(text[:MAX_MESSAGE_CHARS])
     return detection.language if detection.confidence >= START_CONFIDENCE else None

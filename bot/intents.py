@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-import yaml
-
-from bot import PROJECT_ROOT
+from bot import content
 
 
-@cache
+@content.cached
 def domain_intents() -> frozenset[str]:
     """Every intent the domain declares (buttons and answers may only use these)."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return frozenset(domain["intents"])
+    return frozenset(content.read(content.DOMAIN)["intents"])

@@ -2,35 +2,32 @@
 
 Actions never carry sentences in code: they ask this catalog for a key and fill in values.
 Every key must exist in every language; ``tests/test_texts.py`` renders them all.
+This module also says which languages the assistant speaks: every other part imports them here.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from string import Formatter
+from typing import Literal, cast, get_args
 
-import yaml
+from bot import content
 
-from bot import CONTENT_DIR
-
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
-TEXTS_DIR = CONTENT_DIR / "texts"
+Language = Literal["en", "es"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGE: Language = "en"
 
 
-def reply_language(language: str | None) -> str:
+def reply_language(language: str | None) -> Language:
     """The catalog language to use: "other" and unknown languages fall back to English."""
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return cast(Language, language) if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@cache
+@content.cached
 def catalog(language: str) -> dict[str, str]:
     """All texts of one language, merged from its topic files; a duplicate key is an error."""
     merged: dict[str, str] = {}
-    for path in sorted(Path(TEXTS_DIR, language).glob("*.yml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, value in entries.items():
+    for path in content.yaml_files(content.TEXTS_DIR / language):
+        for key, value in content.read(path).items():
             if key in merged:
                 raise ValueError(f"text key {key!r} is defined twice ({path.name})")
             merged[key] = value

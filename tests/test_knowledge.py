@@ -14,7 +14,7 @@ from bot import texts
 from bot.intents import domain_intents
 from bot.knowledge import TOPICS, KnowledgeError, answer, knowledge, resolve_sector
 from bot.knowledge.answers import YEAR_SUFFIX, facts_shown
-from bot.knowledge.store import STATUSES, load
+from bot.knowledge.store import KNOWLEDGE_STATUSES, load
 
 LANGS = ("en", "es")
 MAX_CHARS = 700
@@ -372,7 +372,7 @@ def test_every_fact_is_shown_or_cited_by_some_answer():
 
 def test_every_fact_has_status_source_and_checked_date():
     for fact in knowledge().facts.values():
-        assert fact.status in STATUSES
+        assert fact.status in KNOWLEDGE_STATUSES
         assert fact.sources and all(s.strip() for s in fact.sources)
         assert isinstance(fact.checked, dt.date) and fact.checked <= dt.date(2026, 11, 24)
         assert fact.urls, f"{fact.id} has nothing a user could follow"

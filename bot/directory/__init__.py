@@ -10,8 +10,6 @@ Facts live in content/sites.yml and content/places.yml; this package only reads 
 
 from bot.directory.directory import Directory, load_directory
 from bot.directory.model import Fact, Location, LocationProblem, Nearby, Place, Service, Site
-from bot.directory.placekey import place_key
-from bot.textnorm import normalize
 
 __all__ = [
     "Directory",
@@ -23,6 +21,4 @@ __all__ = [
     "Service",
     "Site",
     "load_directory",
-    "normalize",
-    "place_key",
 ]

@@ -7,16 +7,14 @@ edit takes effect on the next restart without retraining.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from pathlib import Path
 
-from bot import CONTENT_DIR
+from bot import CONTENT_DIR, content
 from bot.directory.geo import clean_zip, haversine_miles, lookup_zip, records
 from bot.directory.model import Location, LocationProblem, Nearby, Place, Site
-from bot.directory.placekey import expand_abbreviations, place_key
 from bot.directory.places import load_places
 from bot.directory.sites import load_sites
-from bot.textnorm import normalize
+from bot.textnorm import expand_abbreviations, fold, place_key
 
 SERVICE_COUNTY = ("IL", "Cook County")  # (state, county) the Partnership serves
 # Place kind -> Location kind ("town" only appears inside an outside_area LocationProblem).
@@ -120,7 +118,7 @@ class Directory:
         entries = []
         for place in self.places:
             for form in place.surface_forms():
-                folded = normalize(form)
+                folded = fold(form)
                 if folded in seen:
                     continue
                 if not include_common_words and place_key(form) in self._common_words:
@@ -139,6 +137,14 @@ class Directory:
         return list(self._not_places)
 
     # ------------------------------------------------------------------ resolving
+    def locate(self, text: str) -> Location | LocationProblem:
+        """Where a ZIP or place name typed by a person points.
+
+        All digits are read as a ZIP, so "606" is an invalid ZIP rather than an unknown place.
+        """
+        value = text.strip()
+        return self.resolve(zip_code=value) if value.isdigit() else self.resolve(place=value)
+
     def resolve(
         self, zip_code: str | None = None, place: str | None = None
     ) -> Location | LocationProblem:
@@ -232,10 +238,10 @@ def _candidate_keys(key: str) -> list[str]:
     return [candidate for candidate in candidates if candidate]
 
 
-@lru_cache(maxsize=4)
+@content.cached
 def _load(content_dir: Path) -> Directory:
-    sites = load_sites(content_dir / "sites.yml")
-    places, common_words, not_places = load_places(content_dir / "places.yml")
+    sites = load_sites(content_dir / content.SITES.name)
+    places, common_words, not_places = load_places(content_dir / content.PLACES.name)
     return Directory(sites, places, common_words, not_places)
 
 

@@ -7,13 +7,15 @@ nothing can change a fact after it was loaded from ``content/``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
-LANGUAGES = ("en", "es")
-FACT_STATUSES = ("confirmed", "dated", "unconfirmed", "unknown", "translation")
-SITE_KINDS = ("ajc", "sector_center")
-PLACE_KINDS = ("community_area", "neighborhood", "suburb", "outside", "broad")
-PROBLEM_REASONS = ("invalid_zip", "outside_area", "unknown_place", "too_broad")
+from bot.content import FactStatus
+from bot.texts import Language
+
+SiteKind = Literal["ajc", "sector_center"]
+SITE_KINDS: tuple[SiteKind, ...] = get_args(SiteKind)
+PlaceKind = Literal["community_area", "neighborhood", "suburb", "outside", "broad"]
+ProblemReason = Literal["invalid_zip", "outside_area", "unknown_place", "too_broad"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Fact:
     """
 
     value: Any
-    status: str
+    status: FactStatus
     checked: str
     source: str | None = None
     as_of: str | None = None
@@ -54,7 +56,7 @@ class Site:
     """
 
     id: str
-    kind: str
+    kind: SiteKind
     facts: dict[str, Fact]
     services: tuple[Service, ...] = ()
     verify: tuple[str, ...] = ()
@@ -67,7 +69,7 @@ class Site:
     def fact(self, name: str) -> Fact:
         return self.facts[name]
 
-    def name(self, language: str = "en") -> str:
+    def name(self, language: Language = "en") -> str:
         names = self.facts["name"].value
         return names.get(language) or names["en"]
 
@@ -147,13 +149,13 @@ class Place:
     """
 
     id: str
-    kind: str
+    kind: PlaceKind
     name: str
     zips: tuple[str, ...]
     lat: float | None
     lon: float | None
     source: str
-    status: str
+    status: FactStatus
     names_es: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     county: str | None = None
@@ -161,7 +163,7 @@ class Place:
     community_area: str | None = None
     note: str | None = None
 
-    def display_name(self, language: str = "en") -> str:
+    def display_name(self, language: Language = "en") -> str:
         if language == "es" and self.names_es:
             return self.names_es[0]
         return self.name
@@ -208,7 +210,7 @@ class LocationProblem:
     small value means a town on the county line (the ZIP data file each ZIP under one county).
     """
 
-    reason: str
+    reason: ProblemReason
     input: str
     county: str | None = None
     state: str | None = None

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.directory.files import read_yaml
+from bot import content
+from bot.content import FactStatus
 from bot.directory.geo import ZipRecord, lookup_zip, mean_point, records
-from bot.directory.model import Place
-from bot.directory.placekey import place_key
+from bot.directory.model import Place, PlaceKind
+from bot.textnorm import place_key
 
 ZIP_DATA_SOURCE = "https://pypi.org/project/zipcodes/"
 
@@ -70,7 +71,7 @@ def _check_unique_names(places: list[Place]) -> None:
 
 
 def _chicago_place(
-    raw: dict[str, Any], kind: str, block: dict[str, Any], community_area: str
+    raw: dict[str, Any], kind: PlaceKind, block: dict[str, Any], community_area: str
 ) -> Place:
     name = raw["name"]
     zip_code = str(raw["zip"])
@@ -199,9 +200,9 @@ def _with_joined_mc(name: str, aliases: Iterable[str]) -> tuple[str, ...]:
 def towns(
     state: str,
     counties: Iterable[str],
-    kind: str,
+    kind: PlaceKind,
     source: str,
-    status: str,
+    status: FactStatus,
     exclude: set[str],
     note: str | None = None,
 ) -> list[Place]:
@@ -243,7 +244,7 @@ def load_places(path: Path) -> tuple[list[Place], set[str], tuple[str, ...]]:
     A name used by an earlier place is not reused by a later one, so Chicago's "Riverdale"
     community area wins over the suburb of the same name, and Cook County over its neighbours.
     """
-    data = read_yaml(path)
+    data = content.read(path)
     places = chicago_places(data) + broad_places(data)
     taken = {place_key(form) for place in places for form in place.surface_forms()}
     suburbs = data["suburbs"]

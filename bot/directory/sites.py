@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.directory.files import read_yaml
+from bot import content
+from bot.content import FactStatus
 from bot.directory.geo import lookup_zip, map_search_url
-from bot.directory.model import FACT_STATUSES, SITE_KINDS, Fact, Service, Site
+from bot.directory.model import SITE_KINDS, Fact, Service, Site
 
 STRUCTURAL_KEYS = {"id", "kind", "sector", "facts_ref", "services", "verify"}
 REQUIRED_FACTS = (
@@ -30,6 +31,14 @@ REQUIRED_FACTS = (
     "appointments",
 )
 AREAS = ("chicago", "suburban")
+# Of content.FACT_STATUSES, those a site's fact may have.
+SITE_STATUSES: tuple[FactStatus, ...] = (
+    "confirmed",
+    "dated",
+    "unconfirmed",
+    "unknown",
+    "translation",
+)
 
 
 class SiteDataError(ValueError):
@@ -41,8 +50,8 @@ def parse_fact(raw: Any, where: str) -> Fact:
     if not isinstance(raw, dict) or "value" not in raw:
         raise SiteDataError(f"{where}: expected a block with 'value', got {raw!r}")
     status = raw.get("status")
-    if status not in FACT_STATUSES:
-        raise SiteDataError(f"{where}: status must be one of {FACT_STATUSES}, got {status!r}")
+    if status not in SITE_STATUSES:
+        raise SiteDataError(f"{where}: status must be one of {SITE_STATUSES}, got {status!r}")
     if not raw.get("checked"):
         raise SiteDataError(f"{where}: 'checked' date is required")
     value = raw["value"]
@@ -112,7 +121,7 @@ def parse_site(raw: dict[str, Any]) -> Site:
 
 def load_sites(path: Path) -> list[Site]:
     """All sites in file order; duplicate ids are an error."""
-    data = read_yaml(path)
+    data = content.read(path)
     sites = [parse_site(raw) for raw in data.get("sites") or ()]
     ids = [site.id for site in sites]
     duplicates = sorted({site_id for site_id in ids if ids.count(site_id) > 1})

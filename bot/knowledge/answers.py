@@ -7,15 +7,14 @@ sources listed with an answer are worked out from the facts it actually shows.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 
 from bot import texts
 from bot.knowledge.sectors import resolve_sector
 from bot.knowledge.store import DEFAULT_VARIANT, Fact, Variant, knowledge
+from bot.replies import Reply, payload
 
-# The intents this module answers (the lead's actions route them here).
+# The intents this module answers (actions/knowledge.py routes them here).
 TOPICS = (
     "ask_training_funding",
     "new_arrival_services",
@@ -36,18 +35,9 @@ YEAR_SUFFIX = "_year"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What the assistant sends: a short text, buttons (title, payload) and the sources used."""
-
-    text: str
-    buttons: list[tuple[str, str]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-
-
 def answer(
     topic: str, language: str | None, detail: str | None = None, sector: str | None = None
-) -> Answer:
+) -> Reply:
     """The reply to ``topic`` (an intent name) in ``language``.
 
     ``detail`` picks a deeper answer (e.g. "eligibility", "customized"); ``sector`` may be an id
@@ -60,17 +50,11 @@ def answer(
     lang = texts.reply_language(language)
     values = fact_values(lang)
     body = "\n".join(texts.render(key, lang, **values) for key in variant.text_keys)
-    buttons = [
-        (texts.render(b.title_key, lang), payload(b.intent, b.entities)) for b in variant.buttons
-    ]
-    return Answer(body, buttons, _sources(variant, lang))
-
-
-def payload(intent: str, entities: dict[str, str] | None = None) -> str:
-    """A Rasa button payload: ``/intent`` or ``/intent{"entity":"value"}``."""
-    if not entities:
-        return f"/{intent}"
-    return f"/{intent}{json.dumps(entities, separators=(',', ':'), ensure_ascii=False)}"
+    buttons = tuple(
+        (texts.render(b.title_key, lang), payload(b.intent, dict(b.entities)))
+        for b in variant.buttons
+    )
+    return Reply(body, buttons, _sources(variant, lang))
 
 
 def fact_values(language: str) -> dict[str, object]:
@@ -120,6 +104,6 @@ def _display(value: object, language: str) -> object:
     return texts.render("kn_month_year", language, month=months[int(month) - 1], year=year)
 
 
-def _sources(variant: Variant, language: str) -> list[str]:
+def _sources(variant: Variant, language: str) -> tuple[str, ...]:
     urls = [url for fact in facts_shown(variant, language) for url in fact.urls]
-    return list(dict.fromkeys(urls))
+    return tuple(dict.fromkeys(urls))

@@ -6,21 +6,12 @@ words after dropping case, accents and punctuation, because users write "almacen
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
+from bot import content
 from bot.knowledge.store import Sector, knowledge
+from bot.textnorm import fold_words
 
 
-def normalize(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
-
-
-@lru_cache(maxsize=1)
+@content.cached
 def _index() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     return _build_index(tuple(knowledge().sectors.values()))
 
@@ -33,9 +24,9 @@ def _build_index(
     phrases: dict[str, str] = {}
     for sector in sectors:
         for word in (sector.id, *sector.exact_only):
-            _claim(exact, normalize(word), sector.id)
+            _claim(exact, fold_words(word), sector.id)
         for word in sector.synonyms:
-            _claim(phrases, normalize(word), sector.id)
+            _claim(phrases, fold_words(word), sector.id)
     for word, sector_id in phrases.items():
         _claim(exact, word, sector_id)
     ordered = tuple(sorted(phrases.items(), key=lambda item: -len(item[0])))
@@ -52,7 +43,7 @@ def resolve_sector(text: str | None) -> str | None:
     """The sector id named in ``text`` (a slot value or a whole message), or None."""
     if not text:
         return None
-    words = normalize(text)
+    words = fold_words(text)
     exact, phrases = _index()
     if words in exact:
         return exact[words]

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot import CONTENT_DIR
+from bot import content
+from bot.content import STATED_STATUSES, FactStatus
+from bot.directory import Site, load_directory
 from bot.intents import domain_intents
 
-KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
-# Addresses and contacts of sites belong to the directory; facts about a site read them from here
-# (``from_site``) so a site's address is written once.
-SITES_FILE = CONTENT_DIR / "sites.yml"
-
-# confirmed: seen on the cited page; dated: confirmed but old (source_year required);
-# official_link: a government site's own address; general: a plain summary backed by the page.
-STATUSES = frozenset({"confirmed", "dated", "official_link", "general"})
+# Of content.FACT_STATUSES, those a knowledge fact may have ("dated" needs source_year).
+KNOWLEDGE_STATUSES: tuple[FactStatus, ...] = ("confirmed", "dated", "official_link", "general")
 
 DEFAULT_VARIANT = "default"
 
@@ -43,7 +36,7 @@ class Fact:
 
     id: str
     statement: str
-    status: str
+    status: FactStatus
     sources: tuple[str, ...]
     checked: dt.date
     value: Any = None
@@ -107,23 +100,30 @@ class Knowledge:
     sectors: dict[str, Sector]
 
 
-@lru_cache(maxsize=1)
+@content.cached
 def knowledge() -> Knowledge:
     """The shipped knowledge, read once per process."""
-    return load(KNOWLEDGE_DIR)
+    return load(content.KNOWLEDGE_DIR)
 
 
-def load(directory: Path, sites_file: Path = SITES_FILE) -> Knowledge:
-    """Read and check every ``*.yml`` in ``directory``; ids must be unique across files."""
-    sites = _sites(sites_file)
+def _shipped_site(site_id: str) -> Site | None:
+    return load_directory().site(site_id)
+
+
+def load(directory: Path, site: Callable[[str], Site | None] = _shipped_site) -> Knowledge:
+    """Read and check every ``*.yml`` in ``directory``; ids must be unique across files.
+
+    Facts about a site (``from_site``) come from ``site(id)``, the directory's checked sites,
+    so a site's address is written once, in content/sites.yml, and checked once.
+    """
     facts: dict[str, Fact] = {}
     unknowns: dict[str, Unknown] = {}
     answers: dict[str, dict[str, Variant]] = {}
     sectors: dict[str, Sector] = {}
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path in content.yaml_files(directory):
+        data = content.read(path)
         where = path.name
-        _merge(facts, _facts(data.get("facts") or {}, sites, where), where)
+        _merge(facts, _facts(data.get("facts") or {}, site, where), where)
         _merge(unknowns, _unknowns(data.get("unknowns") or {}, where), where)
         _merge(answers, _answers(data.get("answers") or {}, where), where)
         _merge(sectors, _sectors(data.get("sectors") or {}, where), where)
@@ -147,52 +147,49 @@ def _date(raw: Any, where: str) -> dt.date:
         raise KnowledgeError(f"{where}: 'checked' must be a date like 2026-11-24") from error
 
 
-def _sites(path: Path) -> dict[str, Mapping[str, Any]]:
-    """Site id -> its fields, from the directory's file (empty if it is not there)."""
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {site["id"]: site for site in data.get("sites") or []}
-
-
-def _from_site(entry: Mapping[str, Any], sites: Mapping[str, Any], here: str) -> dict[str, Any]:
-    """Value, status, sources, date and year of a fact taken from site fields in sites.yml."""
+def _from_site(
+    entry: Mapping[str, Any], site: Callable[[str], Site | None], here: str
+) -> dict[str, Any]:
+    """Value, status, sources, date and year of a fact taken from a site's checked facts."""
     ref = entry["from_site"]
-    site = sites.get(ref.get("site"))
-    if site is None:
-        raise KnowledgeError(f"{here}: site {ref.get('site')!r} is not in {SITES_FILE.name}")
-    blocks = []
+    found = site(ref.get("site"))
+    sites_file = content.SITES.name
+    if found is None:
+        raise KnowledgeError(f"{here}: site {ref.get('site')!r} is not in {sites_file}")
+    facts = []
     for name in ref.get("fields") or ():
-        block = site.get(name)
-        if not isinstance(block, Mapping) or block.get("value") is None:
-            raise KnowledgeError(f"{here}: {ref['site']}.{name} has no value in {SITES_FILE.name}")
-        if block.get("status") not in ("confirmed", "dated"):
+        fact = found.facts.get(name)
+        if fact is None or not fact.known:
+            raise KnowledgeError(f"{here}: {ref['site']}.{name} has no value in {sites_file}")
+        if fact.status not in STATED_STATUSES:
             raise KnowledgeError(f"{here}: {ref['site']}.{name} is not confirmed")
-        blocks.append(block)
-    if not blocks:
+        facts.append(fact)
+    if not facts:
         raise KnowledgeError(f"{here}: from_site names no fields")
-    years = [int(m[0]) for b in blocks if (m := re.search(r"\d{4}", str(b.get("as_of", ""))))]
+    years = [int(m[0]) for f in facts if (m := re.search(r"\d{4}", f.as_of or ""))]
     return {
         **entry,
-        "value": ", ".join(str(b["value"]) for b in blocks),
-        "status": "dated" if any(b["status"] == "dated" for b in blocks) else "confirmed",
-        "source": list(dict.fromkeys(b["source"] for b in blocks)),
-        "checked": min(str(b["checked"]) for b in blocks),
+        "value": ", ".join(str(f.value) for f in facts),
+        "status": "dated" if any(f.status == "dated" for f in facts) else "confirmed",
+        "source": list(dict.fromkeys(f.source for f in facts)),
+        "checked": min(f.checked for f in facts),
         "source_year": min(years) if years else None,
     }
 
 
-def _facts(raw: Mapping[str, Any], sites: Mapping[str, Any], where: str) -> dict[str, Fact]:
+def _facts(
+    raw: Mapping[str, Any], site: Callable[[str], Site | None], where: str
+) -> dict[str, Fact]:
     facts = {}
     for fact_id, entry in raw.items():
         here = f"{where}: fact {fact_id!r}"
         if "from_site" in entry:
-            entry = _from_site(entry, sites, here)
+            entry = _from_site(entry, site, here)
         missing = [k for k in ("statement", "status", "source", "checked") if not entry.get(k)]
         if missing:
             raise KnowledgeError(f"{here} lacks {', '.join(missing)}")
-        if entry["status"] not in STATUSES:
-            raise KnowledgeError(f"{here}: status must be one of {sorted(STATUSES)}")
+        if entry["status"] not in KNOWLEDGE_STATUSES:
+            raise KnowledgeError(f"{here}: status must be one of {KNOWLEDGE_STATUSES}")
         source_year = entry.get("source_year")
         if entry["status"] == "dated" and not isinstance(source_year, int):
             raise KnowledgeError(f"{here}: a dated fact needs source_year (the source's year)")

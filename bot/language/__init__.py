@@ -10,14 +10,14 @@ Call ``warm_up()`` when the NLU component loads: models load lazily, once per pr
 """
 
 from bot.language.conversation import START_CONFIDENCE, SWITCH_CONFIDENCE, decide
-from bot.language.detector import Detection, Language, detect, warm_up
+from bot.language.detector import Detection, SlotLanguage, detect, warm_up
 from bot.language.requests import explicit_request, normalize_language_tag
 
 __all__ = [
     "START_CONFIDENCE",
     "SWITCH_CONFIDENCE",
     "Detection",
-    "Language",
+    "SlotLanguage",
     "decide",
     "detect",
     "explicit_request",

@@ -8,7 +8,7 @@ otherwise the conversation keeps its language.
 
 from __future__ import annotations
 
-from bot.language.detector import detect
+from bot.language.detector import SlotLanguage, detect
 from bot.language.requests import explicit_request, normalize_language_tag
 
 # A conversation that already has a language switches only on strong evidence (one clear
@@ -17,7 +17,7 @@ SWITCH_CONFIDENCE = 0.8
 START_CONFIDENCE = 0.65
 
 
-def decide(current: str | None, text: str, metadata_language: object = None) -> str | None:
+def decide(current: str | None, text: str, metadata_language: object = None) -> SlotLanguage | None:
     """The new value of the ``language`` slot ("en", "es", "other"), or None to keep ``current``.
 
     ``metadata_language`` is the website's language, as a tag ("es-MX") or the message

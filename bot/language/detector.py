@@ -24,8 +24,10 @@ from bot.language import models, wordlists
 from bot.language.cues import character_evidence, ending_evidence, letter_scripts
 from bot.language.lexicon import CLASSES, Lexicon, load
 from bot.language.text import Token, clean, tokens
+from bot.texts import Language
 
-Language = Literal["en", "es", "other"]
+# What the conversation's ``language`` slot may hold: a language we speak, or "other".
+SlotLanguage = Language | Literal["other"]
 
 # Prior of "other" against English and Spanish in the statistics: people write to a Chicago job
 # center in English or Spanish. It fades with length: a few words are ambiguous among Romance
@@ -65,7 +67,7 @@ MARGIN_SCALE = 0.6
 class Detection:
     """The language of one message, how sure we are (0..1), and the cue that decided it."""
 
-    language: Literal["en", "es", "other", "unsure"]
+    language: SlotLanguage | Literal["unsure"]
     confidence: float
     reason: str
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from bot import content
+from bot.textnorm import strip_accents
 
-from bot import CONTENT_DIR
-from bot.language.text import strip_accents
-
-LEXICON_PATH = CONTENT_DIR / "language" / "lexicon.yml"
 STRONG = 1.0
 WEAK = 0.4
 CLASSES = ("en", "es", "other")
@@ -104,10 +100,10 @@ def build(data: dict) -> Lexicon:
     return Lexicon(exact, bare, neutral_all, pattern, short | {strip_accents(w) for w in short})
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = LEXICON_PATH) -> Lexicon:
-    """The lexicon from disk, read once per process.
+@content.cached
+def load(path: Path = content.LEXICON) -> Lexicon:
+    """The lexicon from disk, built once per process.
 
-    BaseLoader keeps every word a string: plain YAML would turn "no", "yes" or "on" into booleans.
+    Read with every word a string: plain YAML would turn "no", "yes" or "on" into booleans.
     """
-    return build(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {})
+    return build(content.read(path, strings=True))

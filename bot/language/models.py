@@ -13,8 +13,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-# Word frequencies live in bot.language.wordlists; kept importable from here for callers.
-from bot.language.wordlists import WORD_LIST_LANGUAGES, word_frequencies  # noqa: F401
+from bot.texts import LANGUAGES
 
 # English and Spanish, plus the languages most often confused with them or written by Chicago
 # newcomers in Latin script. Other scripts are caught by bot.language.cues.letter_scripts.
@@ -54,7 +53,7 @@ def statistical_probabilities(text: str, letters: int) -> dict[str, float]:
     letters both mistake Spanish for its neighbours more often than they find a real neighbour,
     and langdetect costs about 2 ms a call.
     """
-    precise = lingua_probabilities(text, ("en", "es"), high_accuracy=True)
+    precise = lingua_probabilities(text, LANGUAGES, high_accuracy=True)
     if letters < OTHER_LANGUAGES_MIN_LETTERS or not precise:
         return precise
     light = lingua_probabilities(text, CANDIDATES, high_accuracy=False)
@@ -64,8 +63,8 @@ def statistical_probabilities(text: str, letters: int) -> dict[str, float]:
             codes = set(light) | set(second)
             light = {c: (light.get(c, 0.0) + second.get(c, 0.0)) / 2 for c in codes}
     english_or_spanish = light.get("en", 0.0) + light.get("es", 0.0)
-    combined = {code: value for code, value in light.items() if code not in ("en", "es")}
-    for code in ("en", "es"):
+    combined = {code: value for code, value in light.items() if code not in LANGUAGES}
+    for code in LANGUAGES:
         combined[code] = precise.get(code, 0.0) * english_or_spanish
     return combined
 

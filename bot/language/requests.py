@@ -8,17 +8,19 @@ such a request ("clases de inglés", "quiero aprender inglés").
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-from bot.language.text import strip_accents
+from bot.textnorm import strip_accents
+from bot.texts import Language
 
-_LANGUAGE_NAMES = {
+_LANGUAGE_NAMES: dict[Language, tuple[str, ...]] = {
     "es": ("spanish", "espanol", "espaniol", "espanish", "castellano", "espanhol", "spanich"),
     "en": ("english", "ingles", "englis", "inglis", "engles", "inglich", "englsh"),
 }
-_NAME_TO_CODE = {name: code for code, names in _LANGUAGE_NAMES.items() for name in names}
+_NAME_TO_CODE: dict[str, Language] = {
+    name: code for code, names in _LANGUAGE_NAMES.items() for name in names
+}
 _LANG = "(?P<lang>" + "|".join(sorted(_NAME_TO_CODE, key=len, reverse=True)) + ")"
-_OPPOSITE: dict[str, Literal["en", "es"]] = {"en": "es", "es": "en"}
+_OPPOSITE: dict[str, Language] = {"en": "es", "es": "en"}
 
 _POLITE = (
     r"please|pls|plz|por favor|porfa|porfavor|plis|xfa|thanks|thank you|gracias|language|idioma"
@@ -55,17 +57,17 @@ _NOT_A_REQUEST = frozenset(_NOT_A_REQUEST_WORDS.split())
 _MAX_REQUEST_WORDS = 8
 
 
-def _normalise(text: str) -> list[str]:
-    """Accentless lowercase sentences, apostrophes dropped ("don't" -> "dont")."""
+def _sentences(text: str) -> list[str]:
+    """Accentless lowercase sentences of words, apostrophes dropped ("don't" -> "dont")."""
     plain = strip_accents((text or "").casefold()).replace("'", "").replace("’", "")
     sentences = re.split(r"[.!?;\n¿¡]+", plain)
     cleaned = (" ".join(re.sub(r"[^\w\s]", " ", s).split()) for s in sentences)
     return [s for s in cleaned if s]
 
 
-def explicit_request(text: str) -> Literal["en", "es"] | None:
+def explicit_request(text: str) -> Language | None:
     """The language the user asks for in so many words, else None."""
-    for sentence in _normalise(text):
+    for sentence in _sentences(text):
         words = sentence.split()
         if _NOT_A_REQUEST.intersection(words):
             continue
@@ -73,20 +75,20 @@ def explicit_request(text: str) -> Literal["en", "es"] | None:
             return _OPPOSITE[_NAME_TO_CODE[match.group("lang")]]
         for pattern in _ALONE:
             if match := pattern.match(sentence):
-                return _NAME_TO_CODE[match.group("lang")]  # type: ignore[return-value]
+                return _NAME_TO_CODE[match.group("lang")]
         if len(words) <= _MAX_REQUEST_WORDS and (match := _VERB_REQUEST.search(sentence)):
-            return _NAME_TO_CODE[match.group("lang")]  # type: ignore[return-value]
+            return _NAME_TO_CODE[match.group("lang")]
     return None
 
 
-_TAGS: dict[str, Literal["en", "es"]] = {
+_TAGS: dict[str, Language] = {
     "es": "es", "spa": "es", "spanish": "es", "espanol": "es", "castellano": "es",
     "en": "en", "eng": "en", "english": "en", "ingles": "en",
 }  # fmt: skip
 _METADATA_KEYS = ("language", "lang", "locale", "languageCode", "language_code")
 
 
-def normalize_language_tag(tag: object) -> Literal["en", "es"] | None:
+def normalize_language_tag(tag: object) -> Language | None:
     """The website's language ("es-MX", "Spanish", {"language": "es"}...) as "en"/"es", or None."""
     if isinstance(tag, dict):
         for key in _METADATA_KEYS:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.textnorm import strip_accents
+
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|gov|edu|us|io|info)\b\S*", re.IGNORECASE
 )
@@ -26,14 +28,6 @@ class Token:
     original: str  # as typed (case kept: a capitalised unknown word may be a name)
     lower: str  # casefolded, accents kept
     bare: str  # casefolded, accents removed ("está" -> "esta", "mañana" -> "manana")
-
-
-def strip_accents(text: str) -> str:
-    """Remove diacritics so "inglés" and "ingles" look the same (people often skip accents)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    )
 
 
 def clean(text: str) -> str:

@@ -17,7 +17,8 @@ import logging
 import math
 from functools import lru_cache
 
-from bot.language.text import strip_accents
+from bot.textnorm import strip_accents
+from bot.texts import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _steps(frequency: float) -> int:
 def _pack(columns: dict[str, dict[str, int]]) -> dict[str, int]:
     """Word -> (English, Spanish, best other language) steps in one int (a third of the memory
     of a tuple of floats: the main table holds about 150,000 words)."""
-    others = [columns[code] for code in WORD_LIST_LANGUAGES if code not in ("en", "es")]
+    others = [columns[code] for code in WORD_LIST_LANGUAGES if code not in LANGUAGES]
     packed = {}
     for word in set().union(*columns.values()):
         english = columns["en"].get(word, _ABSENT_STEPS)

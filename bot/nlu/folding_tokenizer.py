@@ -2,7 +2,7 @@
 
 People writing Spanish in a chat mostly leave accents out, and English keyboards cannot type
 them; folding makes both spellings count as the same word. Folding keeps the text length
-(``bot.textnorm.normalize``), so token and entity offsets still point into the original text.
+(``bot.textnorm.fold``), so token and entity offsets still point into the original text.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.textnorm import normalize
+from bot.textnorm import fold
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -22,6 +22,6 @@ class FoldingWhitespaceTokenizer(WhitespaceTokenizer):
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)
         for token in tokens:
-            token.text = normalize(token.text)
-            token.lemma = normalize(token.lemma)
+            token.text = fold(token.text)
+            token.lemma = fold(token.lemma)
         return tokens

@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
 from bot.directory import load_directory
-from bot.textnorm import normalize
+from bot.textnorm import fold
 
 ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 LOCATION_ENTITIES = ("zip", "place")
@@ -38,12 +38,12 @@ class PlaceMatcher:
     def __init__(self, names: list[str], not_places: list[str] = ()) -> None:
         self._nlp = spacy.blank("xx")
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
-        self._matcher.add("place", [self._nlp.make_doc(normalize(name)) for name in names])
-        self._matcher.add("not_place", [self._nlp.make_doc(normalize(n)) for n in not_places])
+        self._matcher.add("place", [self._nlp.make_doc(fold(name)) for name in names])
+        self._matcher.add("not_place", [self._nlp.make_doc(fold(n)) for n in not_places])
 
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping place and not-place spans, longest first where they overlap."""
-        doc = self._nlp.make_doc(normalize(text))
+        doc = self._nlp.make_doc(fold(text))
         found = [Span(doc, start, end, label=label) for label, start, end in self._matcher(doc)]
         return spacy.util.filter_spans(found)
 

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from bot import CONTENT_DIR
+from bot import content
 from bot.directory import load_directory
 from bot.directory.model import Location, LocationProblem, Nearby, Site
-from bot.replies import Reply
-from bot.texts import render
+from bot.replies import Reply, payload
+from bot.texts import render, reply_language
 
 NEAREST_LIMIT = 3
 
 
-@lru_cache(maxsize=1)
 def network_facts() -> dict[str, Any]:
     """Network-wide facts (AJC counts, LevelUpAJC) from content/network.yml."""
-    return yaml.safe_load((CONTENT_DIR / "network.yml").read_text(encoding="utf-8"))
+    return content.read(content.NETWORK)
 
 
 def location_buttons(language: str | None) -> tuple[tuple[str, str], ...]:
@@ -34,7 +29,7 @@ def site_card(nearby: Nearby, language: str | None) -> Reply:
         render(
             "dir_site_heading",
             language,
-            name=site.name(language or "en"),
+            name=site.name(reply_language(language)),
             miles=f"{nearby.miles:.1f}",
         )
     ]
@@ -63,7 +58,9 @@ def site_card(nearby: Nearby, language: str | None) -> Reply:
 def nearest_replies(location: Location, language: str | None) -> list[Reply]:
     """The nearest AJCs to ``location``, one message per site, then what we still do not know."""
     nearby = load_directory().nearest(location, limit=NEAREST_LIMIT)
-    place = location.place.display_name(language or "en") if location.place else location.label
+    place = (
+        location.place.display_name(reply_language(language)) if location.place else location.label
+    )
     replies = [Reply(render("dir_nearest_intro", language, place=place))]
     replies += [site_card(item, language) for item in nearby]
     if any(not (item.site.phone and item.site.hours) for item in nearby):
@@ -92,7 +89,7 @@ def problem_reply(problem: LocationProblem, language: str | None) -> Reply:
     else:
         suggestions = load_directory().suggest_places(problem.input)
         if suggestions:
-            names = [place.display_name(language or "en") for place in suggestions]
+            names = [place.display_name(reply_language(language)) for place in suggestions]
             return Reply(
                 render("dir_unknown_place_suggest", language, place=problem.input),
                 tuple((name, place_payload(name)) for name in names),
@@ -103,17 +100,12 @@ def problem_reply(problem: LocationProblem, language: str | None) -> Reply:
 
 def place_payload(name: str) -> str:
     """A button payload that answers "where?" with this place, whatever the language."""
-    return "/inform_location" + json.dumps({"place": name}, ensure_ascii=False)
+    return payload("inform_location", {"place": name})
 
 
 def location_replies(text: str, language: str | None) -> tuple[list[Reply], bool]:
     """Replies for a ZIP code or place name as the user gave it, and whether it was usable."""
-    value = text.strip()
-    found = (
-        load_directory().resolve(zip_code=value)
-        if value.isdigit()
-        else load_directory().resolve(place=value)
-    )
+    found = load_directory().locate(text)
     if isinstance(found, LocationProblem):
         return [problem_reply(found, language)], False
     return nearest_replies(found, language), True
@@ -122,10 +114,13 @@ def location_replies(text: str, language: str | None) -> tuple[list[Reply], bool
 def _list_lines(sites: list[Site], language: str | None) -> list[str]:
     return [
         render(
-            "dir_list_item", language, name=site.name(language or "en"), address=site.address_line
+            "dir_list_item",
+            language,
+            name=site.name(reply_language(language)),
+            address=site.address_line,
         )
         if site.address_line
-        else render("dir_list_item_no_address", language, name=site.name(language or "en"))
+        else render("dir_list_item_no_address", language, name=site.name(reply_language(language)))
         for site in sites
     ]
 

@@ -1,4 +1,4 @@
-"""Program answers through the action, with a real Tracker and CollectingDispatcher."""
+"""Knowledge answers through the action, with a real Tracker and CollectingDispatcher."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.programs import ActionAnswerProgram
+from actions.knowledge import ActionAnswerProgram
 
 
 def run(

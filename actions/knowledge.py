@@ -1,4 +1,4 @@
-"""Answers about programs (training, new arrivals, sectors, employers, onward referrals)."""
+"""Knowledge answers: programs, training, new arrivals, sectors, employers, onward referrals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language_of, latest_intent, send
 from bot.knowledge import answer
-from bot.replies import Reply
 from bot.replies.directory import location_replies
 
 
@@ -32,13 +31,14 @@ class ActionAnswerProgram(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         topic, language = latest_intent(tracker) or "", language_of(tracker)
-        reply = answer(
-            topic,
-            language,
-            detail=latest_entity(tracker, "detail"),
-            sector=latest_entity(tracker, "sector") or tracker.get_slot("sector"),
-        )
-        replies = [Reply(reply.text, tuple(reply.buttons))]
+        replies = [
+            answer(
+                topic,
+                language,
+                detail=latest_entity(tracker, "detail"),
+                sector=latest_entity(tracker, "sector") or tracker.get_slot("sector"),
+            )
+        ]
         place = latest_entity(tracker, "zip") or latest_entity(tracker, "place")
         if topic == "job_search" and place:
             replies += location_replies(place, language)[0]

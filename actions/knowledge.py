@@ -8,13 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, latest_intent, send
+from actions.common import language_of, latest_entity, latest_intent, send
 from bot.knowledge import answer
 from bot.replies.directory import location_replies
-
-
-def latest_entity(tracker: Tracker, entity: str) -> str | None:
-    return next(tracker.get_latest_entity_values(entity), None)
 
 
 class ActionAnswerProgram(Action):

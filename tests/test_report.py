@@ -38,8 +38,8 @@ from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
 from bot.tracker_store import MaskingSQLTrackerStore
-from tests.servers import Assistant, running_assistant
 from tests.referrals.test_postgres import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
+from tests.servers import Assistant, running_assistant
 from tests.test_widget_browser import launch_chromium
 
 SPANISH_REPHRASE, ENGLISH_REPHRASE = "otra forma", "say it another way"

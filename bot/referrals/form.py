@@ -28,7 +28,7 @@ from bot.referrals.validation import (
 )
 from bot.replies import Reply
 from bot.replies.referral import not_stored_reply, received_reply
-from bot.textnorm import normalize
+from bot.textnorm import fold
 
 
 def form_config() -> dict[str, Any]:
@@ -49,7 +49,7 @@ def required_slots(kind: str | None, consent: bool | None) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", normalize(text)))
+    return set(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def _choose(text: str, choices: dict[str, list[str]]) -> str | None:
@@ -87,8 +87,7 @@ def interpret_area(text: str) -> str | None:
     value = validate_zip_or_area(text)
     if value is None:
         return None
-    directory = load_directory()
-    found = directory.resolve(zip_code=value) if value.isdigit() else directory.resolve(place=value)
+    found = load_directory().locate(value)
     if isinstance(found, LocationProblem):
         return value if found.reason == "outside_area" else None
     return found.place.name if found.place else found.label
@@ -107,7 +106,7 @@ def _nearest_site_id(area: str | None) -> str | None:
     if not area:
         return None
     directory = load_directory()
-    found = directory.resolve(zip_code=area) if area.isdigit() else directory.resolve(place=area)
+    found = directory.locate(area)
     if isinstance(found, LocationProblem):
         return None
     nearby = directory.nearest(found, limit=1)

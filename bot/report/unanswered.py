@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.privacy import mask_personal_data
 from bot.report.conversations import Message
-from bot.textnorm import normalize
+from bot.textnorm import fold
 
 # Cosine similarity of character 2-4-grams above which two messages count as one question.
 # 0.5 joins "donde puedo sacar el permiso de trabajo" with "donde saco permiso de trabajo"
@@ -43,7 +43,7 @@ def _masked(text: str) -> str:
 
 def _key(text: str) -> str:
     """Folded for accents, case and punctuation: "¿Dónde?" and "donde" are one wording."""
-    return " ".join(_PUNCTUATION.sub(" ", normalize(_masked(text))).split())
+    return " ".join(_PUNCTUATION.sub(" ", fold(_masked(text))).split())
 
 
 def group_messages(messages: Sequence[Message]) -> list[Group]:

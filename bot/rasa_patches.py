@@ -65,5 +65,5 @@ def resolve_event_type(type_name: str, default: type[Event] | None = None) -> ty
 
 def install() -> None:
     """Replace the slow paths; idempotent."""
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result
+    Event.resolve_by_type = staticmethod(resolve_event_type)

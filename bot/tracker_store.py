@@ -65,6 +65,8 @@ def _intent_name(event: dict[str, Any]) -> str | None:
 class MaskingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that stores masked events and applies the retention period."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Read before connecting: a wrong setting stops the server instead of keeping data.
         self.retention_days = retention.retention_days()

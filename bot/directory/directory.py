@@ -77,7 +77,9 @@ class Directory:
         ranked = [
             Nearby(site, haversine_miles(location.lat, location.lon, site.lat, site.lon))
             for site in self.sites
-            if (kind == "any" or site.kind == kind) and site.has_coordinates
+            if (kind == "any" or site.kind == kind)
+            and site.lat is not None
+            and site.lon is not None
         ]
         ranked.sort(key=lambda nearby: (nearby.miles, nearby.site.id))
         return ranked[:limit]
@@ -205,6 +207,8 @@ class Directory:
             return LocationProblem("unknown_place", text)
         if found.kind == "broad":
             return LocationProblem("too_broad", text, county=found.county, state=found.state)
+        if found.lat is None or found.lon is None:
+            return LocationProblem("unknown_place", text)
         record = lookup_zip(found.zip) if found.zip else None
         location = Location(
             label=found.name,

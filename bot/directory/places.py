@@ -33,7 +33,10 @@ def _point(zips: Iterable[str], where: str) -> tuple[float, float]:
     found = [lookup_zip(code) for code in zips]
     if not found or any(record is None for record in found):
         raise PlaceDataError(f"{where}: ZIP {list(zips)} is not a real ZIP code")
-    return mean_point((record.lat, record.lon) for record in found if record)
+    point = mean_point((record.lat, record.lon) for record in found if record)
+    if point is None:
+        raise PlaceDataError(f"{where}: no ZIP code given")
+    return point
 
 
 def _listed(value: Any) -> tuple[str, ...]:
@@ -186,7 +189,10 @@ def _town_point(found: list[ZipRecord]) -> tuple[tuple[str, ...], tuple[float, f
     """Mean of the STANDARD ZIP centroids; the first active ZIP when there is no STANDARD one."""
     standard = sorted((r for r in found if r.zip_type == "STANDARD"), key=lambda r: r.zip)
     used = standard or sorted(found, key=lambda r: r.zip)[:1]
-    return tuple(r.zip for r in used), mean_point((r.lat, r.lon) for r in used)
+    point = mean_point((r.lat, r.lon) for r in used)
+    if point is None:
+        raise PlaceDataError("a town needs at least one active ZIP code")
+    return tuple(r.zip for r in used), point
 
 
 def _with_joined_mc(name: str, aliases: Iterable[str]) -> tuple[str, ...]:

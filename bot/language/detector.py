@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from bot.language import models, wordlists
 from bot.language.cues import character_evidence, ending_evidence, letter_scripts
-from bot.language.lexicon import CLASSES, Lexicon, load
+from bot.language.lexicon import CLASSES, Lexicon, SlotLanguage, load
 from bot.language.text import Token, clean, tokens
-from bot.texts import Language
-
-# What the conversation's ``language`` slot may hold: a language we speak, or "other".
-SlotLanguage = Language | Literal["other"]
 
 # Prior of "other" against English and Spanish in the statistics: people write to a Chicago job
 # center in English or Spanish. It fades with length: a few words are ambiguous among Romance
@@ -240,7 +236,7 @@ def _detect(text: str, statistics: bool) -> Detection:
         return found
     totals = {c: sum(source[c] for source in found.by_cue.values()) for c in CLASSES}
     ranked = sorted(CLASSES, key=totals.__getitem__, reverse=True)
-    best, runner_up = ranked[0], ranked[1]
+    best, runner_up = cast(SlotLanguage, ranked[0]), ranked[1]
     margin = totals[best] - totals[runner_up]
     confidence = confidence_from_margin(margin)
     if totals[best] < MIN_EVIDENCE or margin < MIN_MARGIN:

@@ -10,13 +10,17 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from bot import content
 from bot.textnorm import strip_accents
+from bot.texts import Language
 
 STRONG = 1.0
 WEAK = 0.4
-CLASSES = ("en", "es", "other")
+# What the conversation's ``language`` slot may hold: a language we speak, or "other".
+SlotLanguage = Language | Literal["other"]
+CLASSES: tuple[str, ...] = ("en", "es", "other")
 
 
 @dataclass(frozen=True)

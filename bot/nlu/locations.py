@@ -8,6 +8,7 @@ built when the model is loaded, which is why new places need no retraining.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import spacy
@@ -35,7 +36,7 @@ class PlaceMatcher:
     matched too, as non-places: the longest match wins, so the place inside them is not tagged.
     """
 
-    def __init__(self, names: list[str], not_places: list[str] = ()) -> None:
+    def __init__(self, names: list[str], not_places: Sequence[str] = ()) -> None:
         self._nlp = spacy.blank("xx")
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._matcher.add("place", [self._nlp.make_doc(fold(name)) for name in names])

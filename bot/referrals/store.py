@@ -158,7 +158,7 @@ def _insert(values: dict[str, object], key: str, settings: Settings) -> str:
             continue  # the random reference was taken: draw another
         log.info("referral %s stored, routed to %s", row["reference"], row["routed_to"])
         new_referral_stored.set()
-        return row["reference"]
+        return str(row["reference"])
     raise ReferralNotStored("could not draw an unused reference number")
 
 

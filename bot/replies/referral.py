@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.directory import load_directory
 from bot.replies import Reply, payload
-from bot.texts import render
+from bot.texts import render, reply_language
 
 # The answers the summary shows, in order; each can be changed by its own button.
 SUMMARY_FIELDS = ("name", "company", "contact", "area", "need", "hiring_need", "language", "time")
@@ -62,7 +62,7 @@ def which_field_reply(slots: dict[str, Any], language: str | None) -> Reply:
 def _team(site_id: str | None, language: str | None) -> str:
     site = load_directory().site(site_id) if site_id else None
     if site:
-        return render("ref_team_site", language, site=site.name(language or "en"))
+        return render("ref_team_site", language, site=site.name(reply_language(language)))
     if site_id == "business_relations":
         return render("ref_team_business_relations", language)
     return render("ref_team_triage", language)

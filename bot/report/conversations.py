@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.report.events import Event
@@ -69,7 +70,7 @@ def _entities(data: dict) -> list[dict]:
     return list((data.get("parse_data") or {}).get("entities") or [])
 
 
-def _closest_intent(data: dict, skip: set[str | None]) -> str | None:
+def _closest_intent(data: dict, skip: AbstractSet[str | None]) -> str | None:
     """The model's best intent other than ``skip``: a hint for where new examples belong."""
     for ranked in (data.get("parse_data") or {}).get("intent_ranking") or []:
         name = ranked.get("name")

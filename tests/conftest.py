@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import Assistant, running_assistant
+from devtools.servers import Assistant, running_assistant
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ from bot.conversations import DEFAULT_RETENTION_DAYS, ConversationsConfigError, 
 from bot.privacy import Masker, mask_personal_data
 from bot.referrals import get_referral
 from bot.tracker_store import MaskingSQLTrackerStore
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 DAY = 86_400
 PHONE_SHAPES = ("3125550147", "312-555-0147", "312 555 0147", "555-0147")

@@ -32,7 +32,7 @@ from bot.report.cli import period_from
 from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
-from tests.servers import Assistant, running_assistant
+from devtools.servers import Assistant, running_assistant
 from tests.test_referrals import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
 from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 

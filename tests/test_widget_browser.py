@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot import PROJECT_ROOT
 from bot.web import WEBHOOK_PATH, WebServer
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 CHROMIUM = Path(os.environ.get("AJC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

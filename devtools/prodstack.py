@@ -96,6 +96,8 @@ class Settings:
 
 
 def warm_up(port: int) -> Callable[[], None]:
+    """The data-heavy action calls to the action server on ``port``, made after each start."""
+
     def call_actions() -> None:
         for action in prodsetup.warm_up_actions(port):
             say(f"warm-up of {action} on :{port} failed")

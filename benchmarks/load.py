@@ -1,10 +1,10 @@
 """Load benchmark: real multi-turn conversations at 1, 20 and 50 concurrent users against
-(a) this assistant on one Rasa replica, (b) two replicas behind nginx (scripts/run-prod), and
+(a) this assistant on one Rasa replica, (b) two replicas behind nginx (devtools/prodstack.py), and
 (c) the stock `rasa init` assistant, on the same machine, one after the other.
 
-    .venv/bin/python benchmarks/load.py                 # everything, 20 s per cell (~13 min)
-    .venv/bin/python benchmarks/load.py --seconds 5 --users 1,20 --setups stock
-    .venv/bin/python benchmarks/load.py --write-docs    # also update docs/performance.md
+    .venv/bin/python -m benchmarks.load                 # everything, 20 s per cell (~13 min)
+    .venv/bin/python -m benchmarks.load --seconds 5 --users 1,20 --setups stock
+    .venv/bin/python -m benchmarks.load --write-docs    # also update docs/performance.md
 
 Each virtual user runs whole conversations (new sender id each time). First with no pause
 between a reply and the next message (capacity), then, for 20 and 50 users, pausing about
@@ -35,10 +35,9 @@ import aiohttp
 import requests
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.prod_stack import ProdStack, cpu_seconds, free_port, running_prod  # noqa: E402
+from bot import PROJECT_ROOT as ROOT
+from devtools.ports import free_port
+from devtools.prodrun import ProdStack, cpu_seconds, running_prod
 
 VENV_BIN = Path(sys.executable).parent
 STOCK_DIR = Path.home() / ".cache" / "ajc-assistant" / "stock-rasa-init-3.6.21"
@@ -354,7 +353,7 @@ def main() -> int:
         "--running",
         metavar="STATE_DIR",
         type=Path,
-        help="use a scripts/run-prod that is already running with this AJC_PROD_DIR",
+        help="use a production stack (make run-prod) already running with this AJC_PROD_DIR",
     )
     args = parser.parse_args()
     args.user_counts = [int(n) for n in args.users.split(",")]

@@ -1,8 +1,8 @@
 """Where one replica's time goes: the load benchmark's conversations through Rasa's own message
 handling, in this process, with the project's conversation store and the real action server.
 
-    .venv/bin/python benchmarks/profile_message.py              # starts an action server
-    .venv/bin/python benchmarks/profile_message.py --top 40     # longer profile listing
+    .venv/bin/python -m benchmarks.profile_message             # starts an action server
+    .venv/bin/python -m benchmarks.profile_message --top 40    # longer profile listing
 
 Prints wall and CPU milliseconds per message, NLU parse alone, and the share of each stage
 (parse, load/save of the conversation, policies, actions) from cProfile, so a change can be
@@ -18,7 +18,6 @@ import cProfile
 import logging
 import os
 import pstats
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,9 @@ import requests
 import structlog
 import yaml
 
+from devtools.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
@@ -45,12 +45,6 @@ STAGES = {
     "actions (incl. action server calls)": ("rasa/core/processor.py", "_run_action"),
     "save the conversation": ("rasa/core/processor.py", "save_tracker"),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

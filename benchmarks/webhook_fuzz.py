@@ -1,10 +1,10 @@
 """The hostile-input barrage of tests/test_fuzz_webhooks.py against stock Rasa channels and ours.
 
-Run: ``.venv/bin/python benchmarks/webhook_fuzz.py [ours|stock|stock-survivable]`` (default:
-all three, 1-6 minutes each; a stock server stuck on long messages is waited for up to the
-barrage's 300 s bound). Prints, per setup, the requests sent and answered, the status code histogram
-(exception names where no HTTP answer came), the cases that got something else than expected,
-and whether the server still answers "hi" afterwards.
+Run from the repository root: ``.venv/bin/python -m benchmarks.webhook_fuzz [ours|stock|
+stock-survivable]`` (default: all three, 1-6 minutes each; a stock server stuck on long messages
+is waited for up to the barrage's 300 s bound). Prints, per setup, the requests sent and
+answered, the status code histogram (exception names where no HTTP answer came), the cases that
+got something else than expected, and whether the server still answers "hi" afterwards.
 
 - ours: credentials.yml and the masking tracker store, as ``make run``;
 - stock: Rasa 3.6's ``rest:`` and ``socketio:`` channels with its SQL tracker store;
@@ -22,10 +22,8 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.servers import running_assistant  # noqa: E402
-from tests.test_fuzz_webhooks import all_cases, barrage, unexpected  # noqa: E402
+from devtools.fuzz_cases import all_cases, barrage, unexpected
+from devtools.servers import running_assistant
 
 STOCK_CREDENTIALS = """\
 rest:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.referrals import get_referral
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")

@@ -6,7 +6,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.evaluation import Scores, load_examples, parse_with_model, score
-from tests.servers import model_path
+from devtools.servers import model_path
 
 MINIMUM_MACRO_F1 = 0.92
 

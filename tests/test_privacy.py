@@ -15,7 +15,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from bot.privacy import Masker, mask_personal_data
 from bot.referrals import get_referral
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 PHONE_SHAPES = ("3125550147", "312-555-0147", "312 555 0147", "555-0147")
 

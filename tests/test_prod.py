@@ -1,8 +1,8 @@
-"""The production shape (scripts/run-prod): nginx, two Rasa replicas, two action servers,
-PostgreSQL and Redis, with the failures it must survive.
+"""The production shape (devtools/prodstack.py): nginx, two Rasa replicas, two action servers,
+the referral worker, PostgreSQL and Redis, with the failures it must survive.
 
 Runs with `make test-prod` (AJC_TEST_PROD=1), not with `make test`: it installs Debian packages
-when missing and starts eight processes. Each test is a conversation a person would have while
+when missing and starts nine processes. Each test is a conversation a person would have while
 something breaks underneath, and checks what that person would read.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +28,9 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import PROJECT_ROOT
 from bot.lock_store import HeartbeatRedisLockStore
-from tests.prod_stack import ProdStack, Reply, free_port, new_sender, port_free, running_prod
+from devtools.ports import free_port, port_free
+from devtools.prodrun import ProdStack, Reply, new_sender, running_prod
+from devtools.prodsetup import NGINX_INCLUDES, NGINX_SOURCE, render_nginx
 
 pytestmark = [
     pytest.mark.e2e,
@@ -65,7 +68,7 @@ def spanish_apology() -> str:
 
 
 def wait_for_actions(stack: ProdStack, timeout: float = 300) -> None:
-    """Until the action servers answer again through their proxy (run-prod restarts them)."""
+    """Until the action servers answer again through their proxy (the stack restarts them)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -136,7 +139,7 @@ def test_killing_a_replica_under_load_loses_no_conversation(stack: ProdStack) ->
     """Twelve people chatting in Spanish while one replica is killed: a message in flight on it
     may fail (the widget then offers "Try again"); one retry is answered, and every
     conversation goes on with its history on the other replica."""
-    for port in stack.rasa_ports:  # an earlier test may have killed one; run-prod restarts it
+    for port in stack.rasa_ports:  # an earlier test may have killed one; the stack restarts it
         stack.wait_until_up(f"http://127.0.0.1:{port}/")
     turns = [
         ("donde queda la oficina de empleo mas cercana", "código postal"),
@@ -338,3 +341,38 @@ def test_k8s_rasa_and_actions_wait_for_readiness() -> None:
     assert probes["rasa", "rasa"]["httpGet"]["path"] == "/"
     assert probes["actions", "actions"]["httpGet"]["path"] == "/health"
     assert all(probes.values()), "every long-running container has a readiness probe"
+
+
+def test_local_and_k8s_nginx_share_one_source() -> None:
+    """The ConfigMaps are generated from the very files that make run-prod includes."""
+    kustomization = yaml.safe_load((NGINX_SOURCE / "kustomization.yaml").read_text())
+    files = {
+        name.split("=")[-1]
+        for generator in kustomization["configMapGenerator"]
+        for name in generator["files"]
+    }
+    assert set(NGINX_INCLUDES) <= files
+    assert "../nginx" in yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())["resources"]
+    wrappers = {path.name: path.read_text() for path in NGINX_SOURCE.glob("k8s-*.conf")}
+    assert "include conf.d/chat.locations;" in wrappers["k8s-router.conf"]
+    assert "include conf.d/actions.locations;" in wrappers["k8s-actions-proxy.conf"]
+
+
+@pytest.mark.skipif(not shutil.which("nginx", path="/usr/sbin:/usr/bin"), reason="no nginx")
+def test_the_rendered_local_nginx_configuration_is_valid(tmp_path: Path) -> None:
+    config = render_nginx(
+        tmp_path / "nginx",
+        tmp_path,
+        public_port=free_port(),
+        rasa_ports=[free_port(), free_port()],
+        actions_port=free_port(),
+        action_ports=[free_port()],
+        action_timeout=2,
+    )
+    nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin") or "nginx"
+    checked = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(config.parent), "-c", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr

@@ -38,8 +38,7 @@ from bot.report.conversations import Message
 from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages
 from bot.tracker_store import MaskingSQLTrackerStore
-from tests.referrals.test_postgres import postgres_url  # noqa: F401 (a fixture: a throwaway PostgreSQL)
-from tests.servers import Assistant, running_assistant
+from devtools.servers import Assistant, running_assistant
 from tests.test_widget_browser import launch_chromium
 
 SPANISH_REPHRASE, ENGLISH_REPHRASE = "otra forma", "say it another way"
@@ -374,7 +373,7 @@ def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path
 def test_postgresql_store_gives_the_same_report(
     seeded: Seeded,
     output: Output,
-    postgres_url: str,  # noqa: F811 (the fixture imported above)
+    postgres_url: str,
     tmp_path: Path,
 ) -> None:
     """The events, copied as they are into a PostgreSQL table of Rasa's shape, give the same CSV."""

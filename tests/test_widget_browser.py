@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from bot import PROJECT_ROOT
 from bot.web import WEBHOOK_PATH, WebServer
-from tests.servers import Assistant
+from devtools.servers import Assistant
 
 CHROMIUM = Path(os.environ.get("AJC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -440,7 +440,7 @@ def test_cross_origin_conversation(visitor: Visitor, assistant: Assistant) -> No
     with serve_web(assistant.url, proxy=False) as page_url:
         if not cors_allows(assistant, page_url):
             pytest.skip(
-                "the test assistant allows no other origin (tests/servers.py has no --cors)"
+                "the test assistant allows no other origin (devtools/servers.py has no --cors)"
             )
         visitor.page.goto(page_url + "/")
         visitor.open_chat()

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -155,12 +154,6 @@ def wait_until_all_due(settings: Settings, deadline_seconds: float = 10) -> None
         if all(r.next_attempt_at <= now and (r.lease_until or now) <= now for r in rows):
             return
         time.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def child_env(settings: Settings, endpoint: str | None = None) -> dict[str, str]:

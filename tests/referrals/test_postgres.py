@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 import sqlalchemy
 
 from bot.referrals import DELIVERED, Settings
@@ -21,40 +14,10 @@ from tests.referrals.helpers import (
     SECRET,
     Partner,
     deliver_until_settled,
-    free_port,
     make_referral,
     rows_by_reference,
     running,
 )
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    root = Path(tempfile.mkdtemp(prefix="ajc-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(root, "postgres")
-    data, port = root / "data", free_port()
-    subprocess.run(
-        [*as_user, initdb, "-D", str(data), "-U", "ajc", "--auth=trust"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=on"
-    subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://ajc@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "stop"], check=False)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_postgresql_store_and_two_concurrent_workers(postgres_url: str) -> None:

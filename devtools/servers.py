@@ -6,7 +6,6 @@ Conversations and referrals go to files under the test's own folder, never to va
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,11 @@ import requests
 
 from bot import PROJECT_ROOT
 from bot.referrals import Settings
+from devtools.ports import free_port
 
 VENV_BIN = Path(sys.executable).parent
 # The tracker store of endpoints.yml, so end-to-end tests store conversations as `make run` does.
 TRACKER_STORE = "bot.tracker_store.MaskingSQLTrackerStore"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def model_path() -> Path:
@@ -102,8 +96,12 @@ def running_assistant(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
         f"tracker_store:\n  type: {tracker_store}\n  dialect: sqlite\n  db: {tracker_db}\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}",
+    }
     env.pop("AJC_REFERRAL_ENDPOINT", None)
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [
@@ -131,8 +129,11 @@ def running_assistant(
             "*",
         ],
     ]
-    assistant = Assistant(url=f"http://127.0.0.1:{rasa_port}", tracker_db=tracker_db,
-                          referral_settings=Settings.from_env(env))
+    assistant = Assistant(
+        url=f"http://127.0.0.1:{rasa_port}",
+        tracker_db=tracker_db,
+        referral_settings=Settings.from_env(env),
+    )
     try:
         for command, log in zip(commands, logs, strict=True):
             with log.open("w") as out:

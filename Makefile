@@ -12,14 +12,24 @@ MODEL_DIR ?= $(HOME)/.cache/ajc-assistant/models
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser train run run-prod shell lint validate test-stories test test-prod eval bench report clean
+# Python code that lint checks (formatting, style) and shell scripts that shellcheck reads.
+PY_SOURCES := bot actions tests benchmarks devtools
+SHELL_SCRIPTS := $(shell grep -lE '^\#!/usr/bin/env bash' scripts/* benchmarks/* .ci/run 2>/dev/null)
+
+.PHONY: help setup browser train run run-prod shell lint validate test-stories test test-fast test-prod eval bench report clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST + socket.io on :5005, actions on :5055)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make train  - train the model only if its inputs changed"
 	@echo "make shell  - chat with the assistant in this terminal"
-	@echo "make lint   - ruff"
+	@echo "make test-fast - the tests that need no trained model, server or browser (under a minute)"
+	@echo "make lint   - ruff (style and formatting), mypy (types of bot/ and actions/), shellcheck"
+	@echo "make setup  - create .venv and install the pinned dependencies"
+	@echo "make browser - install Debian's Chromium for the browser tests"
+	@echo "make validate - rasa data validate"
+	@echo "make test-stories - the conversation test stories against the trained model"
+	@echo "make clean  - remove test results and caches"
 	@echo "make eval   - measure NLU per language (held-out, 5-fold cross-validation, pipelines)"
 	@echo "make report - staff report of the last 7 days (SINCE=YYYY-MM-DD, OUT=file.html)"
 	@echo "make run-prod  - replicated set-up on loopback: nginx, Rasa replicas, PostgreSQL, Redis"
@@ -56,13 +66,16 @@ run: train
 	@scripts/run-assistant
 
 run-prod: train
-	@scripts/run-prod
+	@$(PY) -m devtools.prodstack
 
 shell: train
 	@scripts/run-assistant --shell
 
 lint: setup
-	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
+	$(VENV)/bin/ruff check $(wildcard $(PY_SOURCES))
+	$(VENV)/bin/ruff format --check $(wildcard $(PY_SOURCES))
+	$(VENV)/bin/mypy bot actions
+	$(VENV)/bin/shellcheck $(SHELL_SCRIPTS)
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings
@@ -74,6 +87,10 @@ test-stories: train
 test: lint validate test-stories browser
 	AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest
 
+# Fast feedback while editing: no trained model, no servers, no browser, no production stack.
+test-fast: setup
+	$(PY) -m pytest -m "not e2e and not model and not browser and not prod"
+
 eval: train
 	$(PY) benchmarks/nlu_eval.py --model "$$(scripts/model-path)"
 
@@ -82,10 +99,10 @@ report: setup
 	$(PY) -m bot report $(if $(SINCE),--since $(SINCE)) --out $(or $(OUT),var/report.html)
 
 test-prod: train
-	AJC_TEST_PROD=1 AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest tests/test_prod.py
+	AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest -m prod tests/test_prod.py
 
 bench: train
-	$(PY) benchmarks/load.py --write-docs
+	$(PY) -m benchmarks.load --write-docs
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

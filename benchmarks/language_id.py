@@ -26,14 +26,11 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.language import decide, detect, models, wordlists  # noqa: E402
-from bot.language.detector import detect_cues_only  # noqa: E402
-from bot.texts import LANGUAGES  # noqa: E402
+from bot import PROJECT_ROOT as ROOT
+from bot.language import decide, detect, models, wordlists
+from bot.language.detector import detect_cues_only
+from bot.texts import LANGUAGES
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "langid"
 CHAT = ROOT / "tests" / "langid" / "chat_messages.tsv"

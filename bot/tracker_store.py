@@ -83,9 +83,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         """Pooled WAL connections instead of SQLAlchemy's default for SQLite files, which opens
         a new connection per message and, closing it, checkpoints the WAL to disk: about 14 ms
         of blocked event loop per message on this machine."""
-        self._replace_engine(
-            poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
-        )
+        self._replace_engine(poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         sa.event.listen(self.engine, "connect", _sqlite_wal)
 
     def _check_connections_before_use(self) -> None:

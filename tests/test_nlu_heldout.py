@@ -9,6 +9,7 @@ from bot.evaluation import Scores, load_examples, parse_with_model, score
 from devtools.servers import model_path
 
 MINIMUM_MACRO_F1 = 0.92
+pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")

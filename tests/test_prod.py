@@ -1,7 +1,7 @@
 """The production shape (devtools/prodstack.py): nginx, two Rasa replicas, two action servers,
 the referral worker, PostgreSQL and Redis, with the failures it must survive.
 
-Runs with `make test-prod` (AJC_TEST_PROD=1), not with `make test`: it installs Debian packages
+Runs with `make test-prod` (marker `prod`), not with `make test`: it installs Debian packages
 when missing and starts nine processes. Each test is a conversation a person would have while
 something breaks underneath, and checks what that person would read.
 """
@@ -32,13 +32,7 @@ from devtools.ports import free_port, port_free
 from devtools.prodrun import ProdStack, Reply, new_sender, running_prod
 from devtools.prodsetup import NGINX_INCLUDES, NGINX_SOURCE, render_nginx
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        os.environ.get("AJC_TEST_PROD") != "1",
-        reason="production set-up tests run with `make test-prod` (AJC_TEST_PROD=1)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.prod]
 
 FALLBACK_RESPONSE = "utter_action_unavailable"
 K8S_DIR = PROJECT_ROOT / "deploy" / "k8s"

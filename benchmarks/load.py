@@ -376,7 +376,8 @@ def main() -> int:
                 prod = ProdStack.attach(args.running.resolve())
             else:
                 prod = stack.enter_context(running_prod(replicas=2, action_servers=2))
-            for setup, port in (("one", prod.rasa_ports[0]), ("two", prod.public_port)):
+            ports = {"one": prod.settings.rasa_ports[0], "two": prod.settings.public_port}
+            for setup, port in ports.items():
                 if setup in setups:
                     url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
                     run_cells(setup, url, load_conversations("ajc"), prod.cpu_seconds, args, cells)

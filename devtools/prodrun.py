@@ -80,33 +80,13 @@ class ProdStack:
         environment = json.loads((state / "run" / "stack.json").read_text())["settings"]
         return cls(Settings.from_env(environment), process=None, log=state / "run-prod.out")
 
-    @property
-    def state(self) -> Path:
-        return self.settings.state
-
-    @property
-    def public_port(self) -> int:
-        return self.settings.public_port
-
-    @property
-    def rasa_ports(self) -> list[int]:
-        return self.settings.rasa_ports
-
-    @property
-    def actions_port(self) -> int:
-        return self.settings.actions_port
-
-    @property
-    def action_ports(self) -> list[int]:
-        return self.settings.action_ports
-
     def pids(self) -> dict[str, int]:
-        path = self.state / "run" / "stack.json"
+        path = self.settings.state / "run" / "stack.json"
         return {name: int(pid) for name, pid in json.loads(path.read_text())["pids"].items()}
 
     def postgres(self) -> Postgres:
         # As root the cluster lives outside the state folder (Settings.service_home): real paths.
-        home = (self.state / "pg").resolve()
+        home = (self.settings.state / "pg").resolve()
         return Postgres(home, self.settings.pg_port or 0, service_user("postgres"))
 
     def cpu_seconds(self) -> float:
@@ -115,7 +95,7 @@ class ProdStack:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.public_port}"
+        return f"http://127.0.0.1:{self.settings.public_port}"
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> Reply:
         body: dict = {"sender": sender, "message": text}

@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import cache
 
 import pytest
@@ -98,19 +99,15 @@ def test_held_out_data_has_exactly_the_assistants_intents(folder: str) -> None:
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_every_intent_has_enough_training_examples(folder: str) -> None:
-    counts = Counter(example.get("intent") for example in training(folder))
-    wanted = intents_of(folder)
-    short = {intent: counts[intent] for intent in wanted if counts[intent] < MIN_TRAINING}
-    assert not short, f"fewer than {MIN_TRAINING} {folder} training examples: {short}"
-
-
-@pytest.mark.parametrize("folder", FOLDERS)
-def test_every_intent_has_enough_held_out_examples(folder: str) -> None:
-    counts = Counter(example.get("intent") for example in held_out(folder))
-    wanted = intents_of(folder)
-    short = {intent: counts[intent] for intent in wanted if counts[intent] < MIN_HELD_OUT}
-    assert not short, f"fewer than {MIN_HELD_OUT} {folder} held-out examples: {short}"
+@pytest.mark.parametrize(
+    ("examples", "minimum"), [(training, MIN_TRAINING), (held_out, MIN_HELD_OUT)]
+)
+def test_every_intent_has_enough_examples(
+    folder: str, examples: Callable[[str], tuple[Message, ...]], minimum: int
+) -> None:
+    counts = Counter(example.get("intent") for example in examples(folder))
+    short = {intent: counts[intent] for intent in intents_of(folder) if counts[intent] < minimum}
+    assert not short, f"fewer than {minimum} {folder} {examples.__name__} examples: {short}"
 
 
 def test_no_sentence_is_trained_under_two_intents() -> None:

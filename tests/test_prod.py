@@ -66,7 +66,7 @@ def wait_for_actions(stack: ProdStack, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{stack.actions_port}/health", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{stack.settings.actions_port}/health", timeout=2).ok:
                 return
         except requests.RequestException:
             pass
@@ -82,7 +82,7 @@ def test_a_spanish_conversation_goes_through_nginx(stack: ProdStack) -> None:
     answer = stack.say(me, "60623")
     assert "Pilsen" in answer.text and "millas" in answer.text
     served_by = {replica_of(r.upstream) for r in (question, answer)}
-    assert served_by <= {f"127.0.0.1:{port}" for port in stack.rasa_ports}
+    assert served_by <= {f"127.0.0.1:{port}" for port in stack.settings.rasa_ports}
 
 
 def test_only_the_chat_webhook_is_public(stack: ProdStack) -> None:
@@ -133,7 +133,8 @@ def test_killing_a_replica_under_load_loses_no_conversation(stack: ProdStack) ->
     """Twelve people chatting in Spanish while one replica is killed: a message in flight on it
     may fail (the widget then offers "Try again"); one retry is answered, and every
     conversation goes on with its history on the other replica."""
-    for port in stack.rasa_ports:  # an earlier test may have killed one; the stack restarts it
+    # An earlier test may have killed a replica; the stack restarts it.
+    for port in stack.settings.rasa_ports:
         stack.wait_until_up(f"http://127.0.0.1:{port}/")
     turns = [
         ("donde queda la oficina de empleo mas cercana", "código postal"),
@@ -169,7 +170,7 @@ def test_killing_a_replica_under_load_loses_no_conversation(stack: ProdStack) ->
     for thread in people:
         thread.start()
     time.sleep(3)
-    victim = stack.rasa_ports[0]
+    victim = stack.settings.rasa_ports[0]
     os.kill(stack.pid(f"rasa-{victim}"), signal.SIGKILL)
     time.sleep(8)
     stop.set()
@@ -265,7 +266,7 @@ def test_a_slow_action_server_gets_an_apology_then_the_conversation_goes_on(
     apology = spanish_apology()
     me = new_sender()
     assert "código postal" in stack.say(me, "donde queda la oficina de empleo mas cercana").text
-    frozen = [stack.pid(f"actions-{port}") for port in stack.action_ports]
+    frozen = [stack.pid(f"actions-{port}") for port in stack.settings.action_ports]
     for pid in frozen:
         os.kill(pid, signal.SIGSTOP)
     try:
@@ -282,9 +283,9 @@ def test_action_server_down_gets_an_apology_until_it_is_back(stack: ProdStack) -
     apology = spanish_apology()
     me = new_sender()
     assert "¡Hola!" in stack.say(me, "hola").text
-    for port in stack.action_ports:
+    for port in stack.settings.action_ports:
         os.kill(stack.pid(f"actions-{port}"), signal.SIGKILL)
-    health = requests.get(f"http://127.0.0.1:{stack.actions_port}/health", timeout=10)
+    health = requests.get(f"http://127.0.0.1:{stack.settings.actions_port}/health", timeout=10)
     assert health.status_code == 502, "the action servers should be down for this test"
     reply = stack.say(me, "hay un centro de empleo cerca de la villita?")
     print(f"apology after {reply.seconds:.2f} s")

@@ -4,7 +4,10 @@
 2. 5-fold cross-validation of the joint model, scored per language.
 3. Pipelines compared: each config in benchmarks/configs/ trained on all data, scored on the
    held-out files, with training time and parse time.
-Writes docs/nlu-evaluation.md and prints the same tables.
+4. Real questions (with --model): ../shared/eval/real_questions_dev.yml per language and topic,
+   on topic / fallback / wrong (benchmarks/real_questions.py); skipped when the set is missing.
+Writes docs/nlu-evaluation.md and prints the same tables. With --real-questions-only, only table 4
+is printed (and written to --out when given), e.g. to paste a before/after figure.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from rasa.utils.log_utils import configure_structlog
 
 from bot import PROJECT_ROOT
 from bot.evaluation import Example, Scores, load_examples, parse_with_model, score
+
+try:  # run as benchmarks/nlu_eval.py (script folder on sys.path) or as a module
+    import real_questions
+except ImportError:  # pragma: no cover
+    from benchmarks import real_questions
 
 LANGUAGES = ("en", "es")
 HELD_OUT = {language: PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml" for language in LANGUAGES}
@@ -139,9 +147,20 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--skip-configs", action="store_true")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "nlu-evaluation.md")
+    parser.add_argument("--real-questions-only", action="store_true",
+                        help="only the real-question table for --model; writes --out if given")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     configure_structlog(logging.WARNING)
+    if args.real_questions_only:
+        if not args.model:
+            parser.error("--real-questions-only needs --model")
+        text = "\n".join(real_questions.report(args.model)) + "\n"
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        print(text)
+        return
+    args.out = args.out or PROJECT_ROOT / "docs" / "nlu-evaluation.md"
     heldout = {language: load_examples(path) for language, path in HELD_OUT.items()}
     report = [
         "# NLU evaluation",
@@ -166,6 +185,7 @@ def main() -> None:
         ]
         gap = results["en"].intent_macro_f1 - results["es"].intent_macro_f1
         report += [f"Spanish macro-F1 minus English: {-gap:+.3f}.", ""]
+        report += real_questions.report(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if not args.skip_cv:

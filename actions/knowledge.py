@@ -14,7 +14,8 @@ from bot.replies.directory import location_replies
 
 
 class ActionAnswerProgram(Action):
-    """The specific answer for the topic the person asked about, with buttons to go deeper.
+    """The specific answer for the topic the person asked about (or for the group of people or
+    the Partnership program the message names), with buttons to go deeper.
 
     Someone looking for work who names a place ("busco trabajo cerca del 60623") also gets the
     nearest job centers, where that help is given in person.
@@ -33,6 +34,7 @@ class ActionAnswerProgram(Action):
                 language,
                 detail=latest_entity(tracker, "detail"),
                 sector=latest_entity(tracker, "sector") or tracker.get_slot("sector"),
+                message=tracker.latest_message.get("text"),
             )
         ]
         place = latest_entity(tracker, "zip") or latest_entity(tracker, "place")

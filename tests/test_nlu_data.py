@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import PROJECT_ROOT
 from bot.directory import LocationProblem, load_directory
 from bot.intents import domain_intents
-from bot.knowledge.sectors import resolve_sector
+from bot.knowledge.words import resolve_sector
 from bot.textnorm import fold
 
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"

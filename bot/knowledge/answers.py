@@ -10,43 +10,40 @@ from __future__ import annotations
 import re
 
 from bot import texts
-from bot.knowledge.sectors import resolve_sector
-from bot.knowledge.store import DEFAULT_VARIANT, Fact, Variant, knowledge
+from bot.knowledge.store import DEFAULT_VARIANT, WORD_LISTS, Fact, Variant, knowledge
+from bot.knowledge.words import resolve, resolve_sector
 from bot.replies import Reply, payload
 
-# The intents this module answers (actions/knowledge.py routes them here).
-TOPICS = (
-    "ask_training_funding",
-    "new_arrival_services",
-    "ask_work_permit",
-    "ask_tps",
-    "ask_legal_help",
-    "ask_sector_programs",
-    "employer_ojt",
-    "employer_iwt",
-    "employer_hiring_events",
-    "employer_contact",
-    "ask_unemployment",
-    "job_search",
-)
-
+# A message that names one of the Partnership's own programs ("when is Techapalooza?") is
+# answered about that program whatever the topic the classifier chose (a program name is
+# distinctive; the classifier often reads "ConstructionWorks" as a question about a sector).
+PROGRAMS_TOPIC = "ask_partnership_programs"
 UNKNOWN_SECTOR_VARIANT = "unknown_sector"
 YEAR_SUFFIX = "_year"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def answer(
-    topic: str, language: str | None, detail: str | None = None, sector: str | None = None
+    topic: str,
+    language: str | None,
+    detail: str | None = None,
+    sector: str | None = None,
+    message: str | None = None,
 ) -> Reply:
     """The reply to ``topic`` (an intent name) in ``language``.
 
     ``detail`` picks a deeper answer (e.g. "eligibility", "customized"); ``sector`` may be an id
-    or any word for a sector ("cdl", "almacen"). Unknown details fall back to the plain answer.
+    or any word for a sector ("cdl", "almacen"); the person's ``message`` may name a group of
+    people ("soy veterano") or a program ("Techapalooza") that has its own answer. Unknown
+    details fall back to the plain answer.
     """
-    variants = knowledge().answers.get(topic)
-    if variants is None:
-        raise ValueError(f"no knowledge answer for topic {topic!r}; topics are {TOPICS}")
-    variant = _pick(variants, detail, sector)
+    topics = knowledge().answers
+    if topic not in topics:
+        raise ValueError(f"no knowledge answer for topic {topic!r}; topics are {tuple(topics)}")
+    program = resolve("programs", message)
+    if program is not None and program in topics.get(PROGRAMS_TOPIC, {}):
+        topic = PROGRAMS_TOPIC
+    variant = _pick(topics[topic], detail, sector, message)
     lang = texts.reply_language(language)
     values = fact_values(lang)
     body = "\n".join(texts.render(key, lang, **values) for key in variant.text_keys)
@@ -81,11 +78,18 @@ def facts_shown(variant: Variant, language: str) -> list[Fact]:
     return [facts[i] for i in dict.fromkeys(ids)]
 
 
-def _pick(variants: dict[str, Variant], detail: str | None, sector: str | None) -> Variant:
-    """Sector answer if the topic has one, else the detail asked for, else the plain answer."""
+def _pick(
+    variants: dict[str, Variant], detail: str | None, sector: str | None, message: str | None
+) -> Variant:
+    """The answer for the sector given, else for what the message names (a sector, group or
+    program the topic has an answer for), else the detail asked for, else the plain answer."""
     sector_id = resolve_sector(sector)
     if sector_id in variants:
         return variants[sector_id]
+    for kind in WORD_LISTS:
+        named = resolve(kind, message)
+        if named in variants:
+            return variants[named]
     wanted = (detail or "").strip().lower()
     if wanted in variants:
         return variants[wanted]

@@ -1,5 +1,6 @@
 """Program knowledge read from ``content/knowledge/*.yml``: facts with their sources, the gaps we
-know about, which texts answer which question, and the words people use for each sector.
+know about, which texts answer which question, and the words people use for each sector, group
+of people and Partnership program.
 
 Staff edit the YAML, not this module. Loading checks everything an edit can break (a missing
 source, a dated fact without its year, an answer naming a fact or intent that does not exist) so
@@ -24,6 +25,9 @@ from bot.intents import domain_intents
 KNOWLEDGE_STATUSES: tuple[FactStatus, ...] = ("confirmed", "dated", "official_link", "general")
 
 DEFAULT_VARIANT = "default"
+# Sections of a knowledge file that list the words people use for things an answer can be about:
+# a variant named after an entry is the answer when a message names that entry.
+WORD_LISTS = ("sectors", "groups", "programs")
 
 
 class KnowledgeError(ValueError):
@@ -82,8 +86,9 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class Sector:
-    """A sector id with the words that name it (``exact_only`` ones only as a whole message)."""
+class Named:
+    """A sector, group or program id with the words that name it (``exact_only`` ones only as
+    a whole message)."""
 
     id: str
     synonyms: tuple[str, ...]
@@ -97,7 +102,16 @@ class Knowledge:
     facts: dict[str, Fact]
     unknowns: dict[str, Unknown]
     answers: dict[str, dict[str, Variant]]
-    sectors: dict[str, Sector]
+    word_lists: dict[str, dict[str, Named]]
+
+    @property
+    def sectors(self) -> dict[str, Named]:
+        return self.word_lists["sectors"]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The intents these files answer (the knowledge action's topics)."""
+        return tuple(self.answers)
 
 
 @content.cached
@@ -119,16 +133,17 @@ def load(directory: Path, site: Callable[[str], Site | None] = _shipped_site) ->
     facts: dict[str, Fact] = {}
     unknowns: dict[str, Unknown] = {}
     answers: dict[str, dict[str, Variant]] = {}
-    sectors: dict[str, Sector] = {}
+    word_lists: dict[str, dict[str, Named]] = {kind: {} for kind in WORD_LISTS}
     for path in content.yaml_files(directory):
         data = content.read(path)
         where = path.name
         _merge(facts, _facts(data.get("facts") or {}, site, where), where)
         _merge(unknowns, _unknowns(data.get("unknowns") or {}, where), where)
         _merge(answers, _answers(data.get("answers") or {}, where), where)
-        _merge(sectors, _sectors(data.get("sectors") or {}, where), where)
+        for kind in WORD_LISTS:
+            _merge(word_lists[kind], _named(data.get(kind) or {}, kind, where), where)
     _check_references(facts, answers)
-    return Knowledge(facts, unknowns, answers, sectors)
+    return Knowledge(facts, unknowns, answers, word_lists)
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any], where: str) -> None:
@@ -252,17 +267,17 @@ def _variant(spec: Mapping[str, Any], here: str) -> Variant:
     return Variant(tuple(spec["texts"]), tuple(spec.get("facts") or ()), tuple(buttons))
 
 
-def _sectors(raw: Mapping[str, Any], where: str) -> dict[str, Sector]:
-    sectors = {}
-    for sector_id, entry in raw.items():
+def _named(raw: Mapping[str, Any], kind: str, where: str) -> dict[str, Named]:
+    named = {}
+    for entry_id, entry in raw.items():
         if not entry.get("synonyms"):
-            raise KnowledgeError(f"{where}: sector {sector_id!r} has no synonyms")
-        sectors[sector_id] = Sector(
-            sector_id,
+            raise KnowledgeError(f"{where}: {kind} entry {entry_id!r} has no synonyms")
+        named[entry_id] = Named(
+            entry_id,
             tuple(str(s) for s in entry["synonyms"]),
             tuple(str(s) for s in entry.get("exact_only") or ()),
         )
-    return sectors
+    return named
 
 
 def _check_references(facts: dict[str, Fact], answers: dict[str, dict[str, Variant]]) -> None:

@@ -92,7 +92,7 @@ test-fast: setup
 	$(PY) -m pytest -m "not e2e and not model and not browser and not prod"
 
 eval: train
-	$(PY) benchmarks/nlu_eval.py --model "$$(scripts/model-path)"
+	$(PY) -m benchmarks.nlu_eval --model "$$(scripts/model-path)"
 
 # Staff insights report (docs/report.md): last 7 days; SINCE=YYYY-MM-DD or OUT=file to change.
 report: setup

@@ -25,15 +25,11 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.log_utils import configure_structlog
 
+from benchmarks import real_questions
 from bot import PROJECT_ROOT
 from bot.evaluation import Example, Scores, load_examples, parse_with_model, score
+from bot.texts import LANGUAGES
 
-try:  # run as benchmarks/nlu_eval.py (script folder on sys.path) or as a module
-    import real_questions
-except ImportError:  # pragma: no cover
-    from benchmarks import real_questions
-
-LANGUAGES = ("en", "es")
 HELD_OUT = {language: PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml" for language in LANGUAGES}
 CONFIGS = [
     PROJECT_ROOT / "config.yml",
@@ -147,8 +143,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--skip-configs", action="store_true")
-    parser.add_argument("--real-questions-only", action="store_true",
-                        help="only the real-question table for --model; writes --out if given")
+    parser.add_argument(
+        "--real-questions-only",
+        action="store_true",
+        help="only the real-question table for --model; writes --out if given",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     configure_structlog(logging.WARNING)

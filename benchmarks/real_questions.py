@@ -6,30 +6,26 @@ answer it. Per language and topic: the share answered on topic, the share sent t
 only: its texts are never copied into data/nlu or tests/nlu, and the table below shows figures
 and intent names, not the questions.
 
-    .venv/bin/python benchmarks/real_questions.py --model models/xyz.tar.gz [--out table.md]
+    .venv/bin/python -m benchmarks.real_questions --model models/xyz.tar.gz [--out table.md]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-if __package__ in (None, ""):  # run as a script: make the project importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bot import PROJECT_ROOT  # noqa: E402
+from bot import PROJECT_ROOT
+from bot.texts import LANGUAGES
 
 REAL_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "real_questions_dev.yml"
 # Next to this file, so a git worktree reads its own mapping whichever checkout `bot` comes from.
 TOPICS = Path(__file__).resolve().parent / "real_question_topics.yml"
 FALLBACK = "nlu_fallback"
-LANGUAGES = ("en", "es")
 
 
 @dataclass
@@ -67,8 +63,9 @@ def load_questions(path: Path | None = None) -> list[dict] | None:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def measure(model: Path, questions: list[dict],
-            topics: dict[str, set[str]]) -> dict[str, dict[str, Tally]]:
+def measure(
+    model: Path, questions: list[dict], topics: dict[str, set[str]]
+) -> dict[str, dict[str, Tally]]:
     """Tallies by language, then by topic ('all' is the language's total)."""
     from bot.evaluation import parse_with_model  # Rasa is slow to import: only when measuring
 
@@ -91,26 +88,38 @@ def _share(part: int, whole: int) -> str:
 
 def table(tallies: dict[str, dict[str, Tally]], label: str) -> list[str]:
     """Markdown: a summary per language, then every topic with its most frequent wrong intents."""
-    lines = [f"## Real questions ({label})", "",
-             "`../shared/eval/real_questions_dev.yml`, real people's questions never trained on "
-             "(benchmarks/real_questions.py; topics mapped to intents in "
-             "benchmarks/real_question_topics.yml). On topic: one of the topic's intents; "
-             "fallback: nlu_fallback; wrong: a confident answer about something else.", "",
-             "| language | questions | on topic | fallback | wrong |", "|---|---|---|---|---|"]
+    lines = [
+        f"## Real questions ({label})",
+        "",
+        "`../shared/eval/real_questions_dev.yml`, real people's questions never trained on "
+        "(benchmarks/real_questions.py; topics mapped to intents in "
+        "benchmarks/real_question_topics.yml). On topic: one of the topic's intents; "
+        "fallback: nlu_fallback; wrong: a confident answer about something else.",
+        "",
+        "| language | questions | on topic | fallback | wrong |",
+        "|---|---|---|---|---|",
+    ]
     for language in sorted(tallies, key=lambda code: (code not in LANGUAGES, code)):
         t = tallies[language]["all"]
-        lines.append(f"| {language} | {t.total} | {_share(t.on_topic, t.total)} | "
-                     f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} |")
-    lines += ["", "| language | topic | n | on topic | fallback | wrong | wrong answers |",
-              "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {language} | {t.total} | {_share(t.on_topic, t.total)} | "
+            f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} |"
+        )
+    lines += [
+        "",
+        "| language | topic | n | on topic | fallback | wrong | wrong answers |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for language in sorted(tallies, key=lambda code: (code not in LANGUAGES, code)):
         for topic, t in sorted(tallies[language].items()):
             if topic == "all":
                 continue
             wrong = ", ".join(f"{intent} ({n})" for intent, n in t.wrong_intents.most_common(3))
-            lines.append(f"| {language} | {topic} | {t.total} | {_share(t.on_topic, t.total)} | "
-                         f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} | "
-                         f"{wrong or ''} |")
+            lines.append(
+                f"| {language} | {topic} | {t.total} | {_share(t.on_topic, t.total)} | "
+                f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} | "
+                f"{wrong or ''} |"
+            )
     return lines + [""]
 
 
@@ -118,8 +127,12 @@ def report(model: Path, label: str = "shipped model") -> list[str]:
     """The markdown lines for ``model``, or a one-line note when the set is missing."""
     questions = load_questions()
     if questions is None:
-        return [f"## Real questions ({label})", "",
-                f"Skipped: {REAL_QUESTIONS} is not on this machine.", ""]
+        return [
+            f"## Real questions ({label})",
+            "",
+            f"Skipped: {REAL_QUESTIONS} is not on this machine.",
+            "",
+        ]
     return table(measure(model, questions, load_topics()), label)
 
 

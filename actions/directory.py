@@ -1,4 +1,4 @@
-"""Actions that find job centers: nearest to a ZIP code or place, and the full list."""
+"""Actions that find job centers: nearest to a ZIP code or place, one named center, the list."""
 
 from __future__ import annotations
 
@@ -8,14 +8,36 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, latest_intent, send
+from actions.common import language_of, latest_entity, latest_intent, send
+from bot.directory import LocationProblem, Site, load_directory
 from bot.replies import Reply
-from bot.replies.directory import list_replies, location_replies
+from bot.replies.directory import list_replies, location_replies, site_contact_replies
 from bot.texts import render
 
 
+def named_site(tracker: Tracker) -> Site | None:
+    """The center the latest message names ("hours of the Pilsen center", "telefono de Daley").
+
+    Read from the message text (for a button or test payload such as
+    ``/ask_hours{"place":"Daley"}`` Rasa keeps that payload as the text) and from a ``place``
+    entity value, so it works whatever the NLU tagged.
+    """
+    directory = load_directory()
+    text = tracker.latest_message.get("text") or ""
+    for candidate in (text, latest_entity(tracker, "place")):
+        site = directory.site_named(candidate) if candidate else None
+        if site is not None:
+            return site
+    return None
+
+
 class ActionFindAjc(Action):
-    """Nearest AJCs to the location the user gave; asks for one when there is none."""
+    """Nearest AJCs to the location the user gave; asks for one when there is none.
+
+    Asked for hours or a phone ("ask_hours") about a center by name, it answers for that center.
+    A center's name that is not a usable place ("where is Truman College") gets that center too,
+    instead of "I don't know that place"; a place alone ("hours in Pilsen") gets the nearest.
+    """
 
     def name(self) -> str:
         return "action_find_ajc"
@@ -25,8 +47,16 @@ class ActionFindAjc(Action):
     ) -> list[EventType]:
         language = language_of(tracker)
         location = tracker.get_slot("location")
+        asked_hours = latest_intent(tracker) == "ask_hours"
+        place_ok = bool(location) and not isinstance(
+            load_directory().locate(location), LocationProblem
+        )
+        site = named_site(tracker) if asked_hours or not place_ok else None
+        if site is not None:
+            send(dispatcher, site_contact_replies(site, language))
+            # A center's name taken for a place ("Daley") must not be asked about later.
+            return [SlotSet("location", None)] if location and not place_ok else []
         if not location:
-            asked_hours = latest_intent(tracker) == "ask_hours"
             key = "dir_ask_location_hours" if asked_hours else "dir_ask_location"
             send(dispatcher, [Reply(render(key, language))])
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,11 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.directory import ActionFindAjc, ActionListAjcs
 
 
-def tracker(slots: dict[str, Any], intent: str = "find_ajc") -> Tracker:
+def tracker(
+    slots: dict[str, Any],
+    intent: str = "find_ajc",
+    text: str = "",
+    entities: list[dict[str, Any]] | None = None,
+) -> Tracker:
     return Tracker(
         sender_id="test",
         slots={"language": None, "location": None, "sector": None, **slots},
-        latest_message={"text": "", "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": entities or [],
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -31,6 +41,26 @@ def run(action: Any, slots: dict[str, Any], intent: str = "find_ajc") -> tuple[l
     return [message["text"] for message in dispatcher.messages], events
 
 
+def ask(
+    text: str,
+    language: str,
+    intent: str = "ask_hours",
+    location: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], list]:
+    """What a person reads (texts and buttons) after ``text`` with ``intent``."""
+    dispatcher = CollectingDispatcher()
+    slots = {"language": language, "location": location}
+    events = asyncio.run(
+        ActionFindAjc().run(dispatcher, tracker(slots, intent, text, entities), {})
+    )
+    return dispatcher.messages, events
+
+
+def button_titles(messages: list[dict[str, Any]]) -> dict[str, str]:
+    return {b["title"]: b["payload"] for m in messages for b in m.get("buttons") or ()}
+
+
 def test_find_asks_for_a_location_when_none_was_given() -> None:
     messages, events = run(ActionFindAjc(), {"language": "es"})
     assert messages == [messages[0]] and "código postal" in messages[0]
@@ -39,7 +69,8 @@ def test_find_asks_for_a_location_when_none_was_given() -> None:
 
 def test_hours_question_without_location_explains_hours_differ() -> None:
     messages, _ = run(ActionFindAjc(), {"language": "en"}, intent="ask_hours")
-    assert "Hours differ" in messages[0]
+    assert "Hours and phone numbers differ" in messages[0]
+    assert "Which center do you mean" in messages[0] and "ZIP code" in messages[0]
 
 
 def test_find_by_zip_lists_pilsen_first_with_distance_and_unknowns() -> None:
@@ -76,3 +107,62 @@ def test_list_names_the_network_count_and_every_ajc_in_the_data() -> None:
     assert "10 American Job Centers: 5 in Chicago and 5 in suburban Cook County" in messages[0]
     for name in ("Truman", "Daley", "Malcolm X", "Pilsen", "Harvey", "North Suburban"):
         assert name in messages[1]
+
+
+# ---------------------------------------------------------- hours and phone of a named center
+
+
+def test_english_hours_of_a_named_center_answer_for_that_center() -> None:
+    messages, events = ask("what are the hours of the truman center", "en")
+    first, second = messages[0]["text"], messages[1]["text"]
+    assert "American Job Center at Truman College" in first
+    assert "Phone and opening hours: not in my records yet" in first
+    assert "Address: 1145 W. Wilson Ave, Suite 1917, Chicago, IL 60640" in first
+    assert "miles" not in first, "one named center, not the nearest list"
+    assert "call you back" in second
+    buttons = button_titles(messages)
+    assert buttons["Have a center call me"] == '/request_referral{"referral_kind":"career_seeker"}'
+    assert buttons["Nearest job center"] == "/find_ajc"
+    assert events == []
+
+
+def test_spanish_phone_of_daley_answers_in_spanish_for_daley() -> None:
+    messages, _ = ask("telefono de daley", "es")
+    first = messages[0]["text"]
+    assert first.startswith(
+        "Esto es lo que tengo sobre el Centro de Empleo Americano (AJC) en Daley"
+    )
+    assert "Teléfono y horario: todavía no están en mis registros" in first
+    assert "Dirección: 7500 S. Pulaski Rd" in first
+    assert "lo llame" in messages[1]["text"]
+    assert "Que un centro me llame" in button_titles(messages)
+
+
+def test_pilsen_center_never_shows_another_organisations_phone() -> None:
+    messages, _ = ask("what's the phone number of the Pilsen center?", "en", location="Pilsen")
+    text = "\n".join(message["text"] for message in messages)
+    assert "American Job Center in Pilsen" in text and "Spanish-speaking staff: yes" in text
+    assert "217" not in text and not re.search(r"\(\d{3}\)|\d{3}-\d{4}", text)
+
+
+def test_a_dated_phone_is_given_with_its_year() -> None:
+    messages, _ = ask("phone of the hospitality sector center", "es")
+    assert "Teléfono: 1 (773) 490-8757 (publicado en 2022" in messages[0]["text"]
+
+
+def test_a_center_name_tagged_as_a_place_is_found_and_forgotten() -> None:
+    entities = [{"entity": "place", "value": "Daley"}]
+    messages, events = ask('/ask_hours{"place":"Daley"}', "en", location="Daley", entities=entities)
+    assert "Daley College" in messages[0]["text"]
+    assert events == [SlotSet("location", None)], "'Daley' is no place to measure from later"
+
+
+def test_hours_in_a_place_still_list_the_nearest_centers() -> None:
+    messages, _ = ask("what are the hours in pilsen", "en", location="Pilsen")
+    assert messages[0]["text"] == "The job centers nearest to Pilsen:"
+
+
+def test_where_is_a_named_center_answers_for_it_instead_of_unknown_place() -> None:
+    messages, events = ask("where is truman college", "en", intent="find_ajc", location="Truman")
+    assert "Truman College" in messages[0]["text"] and "1145 W. Wilson Ave" in messages[0]["text"]
+    assert events == [SlotSet("location", None)]

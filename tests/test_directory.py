@@ -396,12 +396,13 @@ def _content_copy(tmp_path: Path) -> Path:
 def test_a_site_added_by_staff_is_offered_without_code_changes(tmp_path: Path) -> None:
     content = _content_copy(tmp_path)
     data = yaml.safe_load((content / "sites.yml").read_text(encoding="utf-8"))
-    new = dict(data["sites"][0], id="test_evanston")
+    new = dict(data["sites"][0], id="test_evanston", names=["evanston ajc"])
     new["zip"] = dict(new["zip"], value="60201", status="confirmed", note=None)
     data["sites"].append(new)
     (content / "sites.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     d = load_directory(content)
     assert d.nearest(located(d.resolve(place="Evanston")))[0].site.id == "test_evanston"
+    assert d.site_named("what are the hours of the Evanston AJC?") is d.site("test_evanston")
 
 
 def test_a_value_without_a_source_is_refused(tmp_path: Path) -> None:
@@ -416,3 +417,82 @@ def test_a_value_without_a_source_is_refused(tmp_path: Path) -> None:
 
 def test_the_directory_is_loaded_once_per_process() -> None:
     assert load_directory() is load_directory()
+
+
+# ------------------------------------------------------------------ a site named in a message
+
+
+@pytest.mark.parametrize(
+    ("message", "site_id"),
+    [
+        ("what are the hours of the Pilsen center", "pilsen"),
+        ("horario del centro de empleo de Pílsen", "pilsen"),
+        ("teléfono de Daley", "daley"),
+        ("TELEFONO DE DALEY?", "daley"),
+        ("what's the phone number of the AJC at Richard J. Daley College", "daley"),
+        ("when does truman open", "truman"),
+        ("hours of the Malcolm X College west campus", "malcolm_x_west"),
+        ("hours of the harvey center", "south_suburban_harvey"),
+        ("numero del ajc de harvey", "south_suburban_harvey"),
+        ("is the prairie state college AJC open on saturday", "prairie_state"),
+        ("phone of the north suburban job center", "north_suburban"),
+        ("phone of the hospitality & tourism sector center", "sector_hospitality_tourism"),
+        ('/ask_hours{"place":"Daley"}', "daley"),
+    ],
+)
+def test_a_site_is_found_by_the_name_people_use(d, message: str, site_id: str) -> None:
+    site = d.site_named(message)
+    assert site is not None and site.id == site_id, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what are the hours near Pilsen",  # a place: nearest centers, not one site
+        "horario en pilsen",
+        "is there a job center near Harvey?",
+        "what's the phone number for the job center",
+        "is it open today",
+        "hours of the Olive-Harvey center",  # a college inside the name, not the Harvey AJC
+        "daleyville trumanesque",  # whole words only
+        "it is open? what about the tech",
+    ],
+)
+def test_no_site_is_found_in_a_place_or_common_words(d, message: str) -> None:
+    assert d.site_named(message) is None, message
+
+
+def test_a_bare_place_name_still_resolves_as_a_place(d) -> None:
+    assert located(d.resolve(place="Pilsen")).place is not None
+    assert d.nearest(located(d.resolve(place="Pilsen")))[0].site.id == "pilsen"
+
+
+def test_every_site_has_names_that_are_not_place_names(d) -> None:
+    for site in d.sites:
+        assert site.names, f"{site.id} has no names in content/sites.yml"
+        for name in site.names:
+            assert d.find_place(name) is None or " " in name, (site.id, name)
+
+
+def _with_names(tmp_path: Path, site_index: int, names: list[str]) -> Path:
+    content = _content_copy(tmp_path)
+    data = yaml.safe_load((content / "sites.yml").read_text(encoding="utf-8"))
+    data["sites"][site_index]["names"] = names
+    (content / "sites.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return content
+
+
+def test_a_name_claimed_by_two_sites_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SiteDataError, match="claimed by truman and daley"):
+        load_directory(_with_names(tmp_path, 1, ["Truman College"]))
+
+
+def test_a_bare_place_name_as_a_site_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SiteDataError, match="place"):
+        load_directory(_with_names(tmp_path, 3, ["Pílsen"]))
+
+
+def test_a_name_added_by_staff_works_without_code_changes(tmp_path: Path) -> None:
+    d = load_directory(_with_names(tmp_path, 0, ["Wilson Avenue job center"]))
+    site = d.site_named("hours of the wilson avenue JOB CENTER please")
+    assert site is not None and site.id == "truman"

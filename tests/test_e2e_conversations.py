@@ -87,3 +87,39 @@ def test_spanish_fallback_offers_topics(assistant: Assistant) -> None:
     reply = assistant.say(sender, "/nlu_fallback")
     assert "otra forma" in reply[0]["text"]
     assert len(reply[0].get("buttons", [])) >= 4
+
+
+# Hours and phone of a named center. The intent comes as a payload, so these check what the
+# action does with "ask_hours" whatever a trained model would make of the sentence; the center's
+# name reaches the action in the message text and in the place entity.
+
+
+def test_english_hours_of_a_named_center(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    reply = assistant.say(sender, '/ask_hours{"place":"the Pilsen center"}')
+    text = texts(reply)
+    assert "Here is what I have on the American Job Center in Pilsen" in text
+    assert "Phone and opening hours: not in my records yet" in text
+    assert "1700 W. 18th St" in text and "Spanish-speaking staff: yes" in text
+    assert "217-558-0401" not in text, "an IDES number is never the center's"
+    titles = [button["title"] for message in reply for button in message.get("buttons", [])]
+    assert "Have a center call me" in titles and "Nearest job center" in titles
+
+
+def test_spanish_phone_of_daley(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assert "¡Hola!" in texts(assistant.say(sender, "hola"))
+    reply = assistant.say(sender, '/ask_hours{"place":"Daley"}')
+    text = texts(reply)
+    assert "Esto es lo que tengo sobre el Centro de Empleo Americano (AJC) en Daley College" in text
+    assert "Teléfono y horario: todavía no están en mis registros" in text
+    assert "7500 S. Pulaski Rd" in text and "lo llame" in text
+    call_me = next(
+        button
+        for message in reply
+        for button in message.get("buttons", [])
+        if button["title"] == "Que un centro me llame"
+    )
+    assert "referral_kind" in call_me["payload"]
+    assert "¿Está de acuerdo?" in texts(assistant.say(sender, call_me["payload"]))

@@ -13,8 +13,8 @@ from bot import CONTENT_DIR, content
 from bot.directory.geo import clean_zip, haversine_miles, lookup_zip, records
 from bot.directory.model import Location, LocationProblem, Nearby, Place, Site
 from bot.directory.places import load_places
-from bot.directory.sites import load_sites
-from bot.textnorm import expand_abbreviations, fold, place_key
+from bot.directory.sites import SiteDataError, load_sites
+from bot.textnorm import expand_abbreviations, fold, fold_words, place_key
 
 SERVICE_COUNTY = ("IL", "Cook County")  # (state, county) the Partnership serves
 # Place kind -> Location kind ("town" only appears inside an outside_area LocationProblem).
@@ -58,6 +58,8 @@ class Directory:
         for place in places:
             for form in place.surface_forms():
                 self._places_by_key.setdefault(place_key(form), place)
+        self._site_names = self._index_site_names()
+        self._not_place_phrases = [f" {fold_words(name)} " for name in not_places]
 
     # ------------------------------------------------------------------ sites
     def ajcs(self) -> list[Site]:
@@ -68,6 +70,37 @@ class Directory:
 
     def site(self, site_id: str) -> Site | None:
         return self._sites_by_id.get(site_id)
+
+    def _index_site_names(self) -> list[tuple[str, Site]]:
+        """(" name ", site), longest name first; a bare place name may not name a site."""
+        entries = []
+        for site in self.sites:
+            for name in site.names:
+                place = self._places_by_key.get(place_key(name))
+                if place is not None:
+                    raise SiteDataError(
+                        f"{site.id}.names: {name!r} is the place {place.name!r} in places.yml;"
+                        " a site name must say which center ('pilsen center', 'ajc de pilsen')"
+                    )
+                entries.append((f" {name} ", site))
+        entries.sort(key=lambda entry: (-len(entry[0].split()), -len(entry[0])))
+        return entries
+
+    def site_named(self, text: str) -> Site | None:
+        """The site a whole message names ("what are the hours of the Pilsen center",
+        "teléfono de Daley"), or None.
+
+        Names (content/sites.yml ``names``) match as whole words, ignoring accents, case and
+        punctuation; the longest name wins. A bare place name ("Pilsen") names no site, and a
+        name inside an organisation's or college's name ("Olive-Harvey") does not count.
+        """
+        folded = f" {fold_words(text)} "
+        for phrase in self._not_place_phrases:
+            folded = folded.replace(phrase, " | ")
+        for name, site in self._site_names:
+            if name in folded:
+                return site
+        return None
 
     def nearest(self, location: Location, limit: int = 3, kind: str = "ajc") -> list[Nearby]:
         """Sites of ``kind`` ('ajc', 'sector_center' or 'any') by straight-line distance.

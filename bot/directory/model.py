@@ -62,6 +62,7 @@ class Site:
     verify: tuple[str, ...] = ()
     sector: str | None = None
     facts_ref: str | None = None
+    names: tuple[str, ...] = ()  # what people call it, folded ("pilsen center", "daley")
     lat: float | None = None
     lon: float | None = None
     map_url: str | None = None

@@ -13,8 +13,9 @@ from bot import content
 from bot.content import FactStatus
 from bot.directory.geo import lookup_zip, map_search_url
 from bot.directory.model import SITE_KINDS, Fact, Service, Site
+from bot.textnorm import fold_words
 
-STRUCTURAL_KEYS = {"id", "kind", "sector", "facts_ref", "services", "verify"}
+STRUCTURAL_KEYS = {"id", "kind", "sector", "facts_ref", "names", "services", "verify"}
 REQUIRED_FACTS = (
     "listing",
     "name",
@@ -82,6 +83,23 @@ def _check_values(site_id: str, facts: dict[str, Fact]) -> None:
         raise SiteDataError(f"{site_id}.zip: {zip_code!r} is not a real 5-digit ZIP")
 
 
+def parse_names(raw: Any, site_id: str) -> tuple[str, ...]:
+    """The phrases people use for a site, folded the way messages are ("Richard J. Daley" ->
+    "richard j daley"); an empty or non-text name is an error, a missing list means none."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise SiteDataError(f"{site_id}.names: expected a list of phrases, got {raw!r}")
+    names: list[str] = []
+    for name in raw:
+        folded = fold_words(name) if isinstance(name, str) else ""
+        if not folded:
+            raise SiteDataError(f"{site_id}.names: {name!r} is not a name")
+        if folded not in names:
+            names.append(folded)
+    return tuple(names)
+
+
 def parse_site(raw: dict[str, Any]) -> Site:
     """One site entry, with coordinates from its ZIP centroid and a map link from its address."""
     site_id = raw.get("id")
@@ -113,6 +131,7 @@ def parse_site(raw: dict[str, Any]) -> Site:
         verify=tuple(raw.get("verify") or ()),
         sector=raw.get("sector"),
         facts_ref=raw.get("facts_ref"),
+        names=parse_names(raw.get("names"), site_id),
         lat=record.lat if record else None,
         lon=record.lon if record else None,
         map_url=map_search_url(address, facts["city"].value, zip_code) if address else None,
@@ -120,11 +139,16 @@ def parse_site(raw: dict[str, Any]) -> Site:
 
 
 def load_sites(path: Path) -> list[Site]:
-    """All sites in file order; duplicate ids are an error."""
+    """All sites in file order; duplicate ids, and a name claimed by two sites, are errors."""
     data = content.read(path)
     sites = [parse_site(raw) for raw in data.get("sites") or ()]
     ids = [site.id for site in sites]
     duplicates = sorted({site_id for site_id in ids if ids.count(site_id) > 1})
     if duplicates:
         raise SiteDataError(f"duplicate site ids: {duplicates}")
+    owners: dict[str, str] = {}
+    for site in sites:
+        for name in site.names:
+            if owners.setdefault(name, site.id) != site.id:
+                raise SiteDataError(f"name {name!r} is claimed by {owners[name]} and {site.id}")
     return sites

@@ -1,12 +1,14 @@
-"""Replies about where the job centers are: nearest by ZIP or place, and the full list."""
+"""Replies about the job centers: nearest by ZIP or place, the full list, and the hours, phone
+and address of one center a person named."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot import content
 from bot.directory import load_directory
-from bot.directory.model import Location, LocationProblem, Nearby, Site
+from bot.directory.model import Fact, Location, LocationProblem, Nearby, Site
 from bot.replies import Reply, payload
 from bot.texts import render, reply_language
 
@@ -154,3 +156,66 @@ def list_replies(language: str | None) -> list[Reply]:
             ((render("btn_nearest_center", language), "/find_ajc"),),
         ),
     ]
+
+
+# ------------------------------------------------------------------ one named center
+# Facts shown to a person: "unconfirmed" ones (inferred, third-party) never are.
+SHOWN_STATUSES = ("confirmed", "dated")
+
+
+def callback_payload() -> str:
+    """The call-back form for a career seeker, as the knowledge answers' button starts it."""
+    return payload("request_referral", {"referral_kind": "career_seeker"})
+
+
+def _year(fact: Fact, old_source_counts: bool) -> str | None:
+    """The year to show with a fact: for a 'dated' one, and (phones) for any from an old page."""
+    if fact.status != "dated" and not (old_source_counts and fact.as_of):
+        return None
+    found = re.search(r"\d{4}", fact.as_of or fact.checked)
+    return found.group(0) if found else None
+
+
+def _fact_line(
+    site: Site, field: str, language: str | None, value: Any = None, always_year: bool = False
+) -> str | None:
+    """'Phone: ...' for a fact people may rely on, with its year when old; None when unknown."""
+    fact = site.fact(field)
+    if not fact.known or fact.status not in SHOWN_STATUSES:
+        return None
+    shown = fact.value if value is None else value
+    year = _year(fact, always_year)
+    if year:
+        return render(f"contact_{field}_dated", language, value=shown, year=year)
+    return render(f"contact_{field}", language, value=shown)
+
+
+def site_contact_replies(site: Site, language: str | None) -> list[Reply]:
+    """Hours, phone and address of one center, each only as far as content/sites.yml confirms it,
+    then the next step: the call-back form or the nearest centers.
+
+    Only the site's own facts are read, so another organisation's number (an IDES hotline in a
+    note) can never be shown as the center's.
+    """
+    lines = [render("contact_intro", language, site=site.name(reply_language(language)))]
+    phone = _fact_line(site, "phone", language, always_year=True)
+    hours = _fact_line(site, "hours", language)
+    if phone is None and hours is None:
+        lines.append(render("contact_phone_hours_unknown", language))
+    else:
+        lines.append(phone or render("contact_phone_unknown", language))
+        lines.append(hours or render("contact_hours_unknown", language))
+    address = _fact_line(site, "address", language, value=site.address_line)
+    lines.append(address or render("contact_address_unknown", language))
+    website = _fact_line(site, "website", language)
+    if website:
+        lines.append(website)
+    if site.fact("spanish_staff").status in SHOWN_STATUSES and site.spanish_staff is not None:
+        lines.append(render(f"contact_spanish_{'yes' if site.spanish_staff else 'no'}", language))
+    if address and site.map_url:
+        lines.append(render("contact_map", language, value=site.map_url))
+    buttons = (
+        (render("contact_btn_call_me", language), callback_payload()),
+        (render("btn_nearest_center", language), "/find_ajc"),
+    )
+    return [Reply("\n".join(lines)), Reply(render("contact_next", language), buttons)]

@@ -123,3 +123,47 @@ def test_spanish_phone_of_daley(assistant: Assistant) -> None:
     )
     assert "referral_kind" in call_me["payload"]
     assert "¿Está de acuerdo?" in texts(assistant.say(sender, call_me["payload"]))
+
+
+# The everyday questions of issue 12, through the running assistant. The intent comes as a
+# payload (what a trained model makes of a sentence is measured by make eval, not here); the
+# reply must come in the conversation's language, from sourced facts, with a next step.
+
+
+def test_spanish_free_legal_help_gives_the_hotline_in_spanish(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assert "¡Hola!" in texts(assistant.say(sender, "hola"))
+    reply = assistant.say(sender, "/ask_legal_help")
+    text = texts(reply)
+    assert "1-855-435-7693" in text and "las 24 horas" in text
+    assert "no es asesoría legal" in text
+    assert reply[-1].get("buttons"), "a next step follows"
+
+
+def test_english_food_for_my_kids_is_referred_to_211(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    text = texts(assistant.say(sender, "/ask_other_needs"))
+    assert "can't help with food" in text and "2-1-1" in text
+
+
+def test_spanish_veteran_gets_priority_of_service(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hola")
+    text = texts(assistant.say(sender, '/ask_group_services{"detail":"veterans"}'))
+    assert "Los veteranos" in text and "prioridad" in text
+
+
+def test_english_named_program_is_told_from_the_report(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    text = texts(assistant.say(sender, '/ask_partnership_programs{"detail":"techapalooza"}'))
+    assert "2024 Annual Report" in text and "Techapalooza" in text
+    assert "don't have upcoming dates or a sign-up link" in text
+
+
+def test_spanish_lost_job_gets_ides_and_the_laid_off_worker_lines(assistant: Assistant) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hola")
+    text = texts(assistant.say(sender, "/ask_unemployment"))
+    assert "IDES" in text and "en 2021" in text and "312.565.9431" in text

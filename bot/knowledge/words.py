@@ -8,9 +8,11 @@ words after dropping case, accents and punctuation, because users write "almacen
 
 from __future__ import annotations
 
+import re
+
 from bot import content
 from bot.knowledge.store import WORD_LISTS, Named, knowledge
-from bot.textnorm import fold_words
+from bot.textnorm import fold, fold_words
 
 Index = tuple[dict[str, str], tuple[tuple[str, str], ...]]
 
@@ -62,3 +64,23 @@ def resolve(kind: str, text: str | None) -> str | None:
 def resolve_sector(text: str | None) -> str | None:
     """The sector id named in ``text``, or None."""
     return resolve("sectors", text)
+
+
+def named_span(kind: str, text: str) -> tuple[int, int] | None:
+    """Where in ``text`` (character offsets) the ``kind`` entry it names is written, or None.
+
+    The words of the entry are looked for in the accent- and case-folded text, which keeps
+    the offsets of the original.
+    """
+    entry_id = resolve(kind, text)
+    if entry_id is None:
+        return None
+    entry = knowledge().word_lists[kind][entry_id]
+    folded = fold(text)
+    for phrase in sorted((entry.id, *entry.synonyms, *entry.exact_only), key=len, reverse=True):
+        words = fold_words(phrase.replace("_", " ")).split()
+        pattern = r"\b" + r"[\W_]+".join(re.escape(word) for word in words) + r"\b"
+        found = re.search(pattern, folded)
+        if found:
+            return found.span()
+    return None

@@ -19,14 +19,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import decide, normalize_language_tag, warm_up
 from bot.language.gibberish import is_gibberish
+from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX, set_intent
 from bot.nlu.locations import LOCATION_ENTITIES
+from bot.nlu.topic_router import PROGRAM_ENTITY
 
 UNSUPPORTED_INTENT = "unsupported_language"
+NAME_ENTITIES = (*LOCATION_ENTITIES, PROGRAM_ENTITY)
 FALLBACK_INTENT = "nlu_fallback"
 # Keyboard mashing ("zxqv blorp") is sent to the fallback unless the classifier is this sure:
 # a typo such as "trabjo" is unknown to the word lists but still confidently understood.
@@ -35,23 +38,16 @@ GIBBERISH_TRUST = 0.6
 # gives the same answer (tests/test_language.py checks it): only explicit requests and confident
 # detections. A new conversation's weaker first guess is therefore not used here.
 ESTABLISHED = "en"
-BUTTON_PAYLOAD_PREFIX = "/"
 
 
 def without_locations(message: Message, text: str) -> str:
-    """The text with ZIP codes and place names blanked: "Berwyn IL" says nothing of language."""
+    """The text with ZIP codes, place names and program names blanked: "Berwyn IL" or
+    "Techapalooza" says nothing of language."""
     for entity in message.get(ENTITIES, []):
-        if entity.get("entity") in LOCATION_ENTITIES:
+        if entity.get("entity") in NAME_ENTITIES:
             start, end = entity["start"], entity["end"]
             text = text[:start] + " " * (end - start) + text[end:]
     return text
-
-
-def set_intent(message: Message, name: str) -> None:
-    """Replace the classifier's intent with a decision of this component."""
-    intent = {"name": name, "confidence": 1.0}
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
 
 
 def metadata_language(message: Message) -> object:

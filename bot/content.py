@@ -24,6 +24,7 @@ REFERRAL_FORM = CONTENT_DIR / "referral_form.yml"
 KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
 TEXTS_DIR = CONTENT_DIR / "texts"
 LEXICON = CONTENT_DIR / "language" / "lexicon.yml"
+REQUEST_WORDS = CONTENT_DIR / "request_words.yml"
 DOMAIN = PROJECT_ROOT / "domain.yml"
 ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
 

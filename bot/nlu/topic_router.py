@@ -7,8 +7,9 @@ seen, and a group of people is one detail of a longer request. The knowledge wor
 both exactly, so:
 
 - a message naming one of the Partnership's programs is about that program, whatever intent
-  the classifier chose (names are distinctive); the name is marked as a ``program`` entity so
-  the language decision does not read it as a word of another language;
+  the classifier chose (names are distinctive), except an employer's question (a hiring event
+  such as Hospitality Hires has its own employer answer); the name is marked as a ``program``
+  entity so the language decision does not read it as a word of another language;
 - a message naming a group of people (youth, veterans, a record, a disability, older workers)
   goes to ``ask_group_services`` when the classifier chose a general intent (a job search,
   career services, small talk, out of scope) or was unsure; a specific intent (a named place,
@@ -34,6 +35,7 @@ from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX, set_intent
 PROGRAMS_INTENT = "ask_partnership_programs"
 GROUPS_INTENT = "ask_group_services"
 PROGRAM_ENTITY = "program"
+EMPLOYER_PREFIX = "employer_"
 # Intents a named group of people takes over: general requests, small talk and uncertainty.
 GROUP_TAKES_OVER = frozenset(
     {
@@ -57,7 +59,8 @@ GROUP_TAKES_OVER = frozenset(
 
 def route(intent: str | None, text: str) -> str | None:
     """The intent a message naming a program or a group goes to, or None to keep ``intent``."""
-    if resolve("programs", text) is not None:
+    employer = (intent or "").startswith(EMPLOYER_PREFIX)
+    if not employer and resolve("programs", text) is not None:
         return PROGRAMS_INTENT
     if intent in GROUP_TAKES_OVER and resolve("groups", text) is not None:
         return GROUPS_INTENT

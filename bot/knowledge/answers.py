@@ -14,10 +14,6 @@ from bot.knowledge.store import DEFAULT_VARIANT, WORD_LISTS, Fact, Variant, know
 from bot.knowledge.words import resolve, resolve_sector
 from bot.replies import Reply, payload
 
-# A message that names one of the Partnership's own programs ("when is Techapalooza?") is
-# answered about that program whatever the topic the classifier chose (a program name is
-# distinctive; the classifier often reads "ConstructionWorks" as a question about a sector).
-PROGRAMS_TOPIC = "ask_partnership_programs"
 UNKNOWN_SECTOR_VARIANT = "unknown_sector"
 YEAR_SUFFIX = "_year"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -40,9 +36,6 @@ def answer(
     topics = knowledge().answers
     if topic not in topics:
         raise ValueError(f"no knowledge answer for topic {topic!r}; topics are {tuple(topics)}")
-    program = resolve("programs", message)
-    if program is not None and program in topics.get(PROGRAMS_TOPIC, {}):
-        topic = PROGRAMS_TOPIC
     variant = _pick(topics[topic], detail, sector, message)
     lang = texts.reply_language(language)
     values = fact_values(lang)

@@ -20,6 +20,7 @@ content/report/misunderstood.yml.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,9 @@ REASONS = (SOMETHING_ELSE, SAID_NO, REPHRASED)
 # "clases de inglés" with "clases de ingles por favor", and keeps "what is TPS" apart from
 # "what is WIOA" (no content word in common) and "aprender inglés" from "permiso de trabajo".
 SIMILARITY = 0.5
+# What the tracker store's masking leaves of a phone number or an e-mail: not a word of the
+# question ("[phone]", "[email]", "[a-number]").
+_PLACEHOLDER = re.compile(r"\[[a-z][a-z-]*\]")
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ def load_word_lists(path: Path = WORD_LISTS) -> WordLists:
 
 
 def content_words(text: str, words: WordLists) -> str:
-    return " ".join(w for w in _normal(text).split() if w not in words.ignored)
+    """The words that say what a message is about: no masked data, no ignored words."""
+    plain = _normal(_PLACEHOLDER.sub(" ", text))
+    return " ".join(w for w in plain.split() if w not in words.ignored)
 
 
 def similarity(first: str, second: str, words: WordLists) -> float:

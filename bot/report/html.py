@@ -23,7 +23,7 @@ main{max-width:1080px;margin:0 auto;padding:24px 28px 48px;background:#fff}
 h1{font-size:26px;margin:0 0 4px;color:#0b3a5b}h2{font-size:20px;margin:36px 0 8px;
  padding-top:12px;border-top:2px solid #e2e8ee;color:#0b3a5b}h3{font-size:16px;margin:18px 0 6px}
 .meta{color:#4a5866;font-size:13px;margin:0}.note{color:#4a5866;font-size:13px;max-width:80ch}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:18px 0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:18px 0}
 .card{border:1px solid #d5dde5;border-radius:8px;padding:10px 12px;background:#f8fafc}
 .card b{display:block;font-size:24px;color:#0b3a5b}.card span{font-size:13px;color:#4a5866}
 table{border-collapse:collapse;margin:6px 0 10px;font-size:14px}

@@ -1,8 +1,9 @@
 """The staff report, made from real conversations with the running assistant in both languages.
 
-Six conversations are driven through an assistant of this module's own (its own tracker and
+Nine conversations are driven through an assistant of this module's own (its own tracker and
 referral stores), then ``python -m bot report`` is run and its figures are compared with what
-was sent: conversations, messages, languages, lookups, "could not answer" and referrals.
+was sent: conversations, messages, languages, lookups, "could not answer", "possibly
+misunderstood" and referrals.
 
 The HTML is rendered in Debian's Chromium; the screenshot goes to a temporary folder, or to
 docs/screenshots/report.png with AJC_UPDATE_SCREENSHOTS=1.
@@ -19,9 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 import pytest
 import sqlalchemy
+import yaml
 from playwright.sync_api import sync_playwright
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -34,9 +37,18 @@ from bot.conversations.store import EVENTS
 from bot.directory import load_directory
 from bot.referrals import get_referral
 from bot.report.cli import period_from
-from bot.report.conversations import Message
+from bot.report.conversations import Message, conversations_of
+from bot.report.events import Event
+from bot.report.misread import (
+    REPHRASED,
+    SAID_NO,
+    SOMETHING_ELSE,
+    load_word_lists,
+    similarity,
+    why_misread,
+)
 from bot.report.period import STAFF_TIMEZONE
-from bot.report.unanswered import group_messages
+from bot.report.unanswered import group_messages, group_misread
 from bot.tracker_store import MaskingSQLTrackerStore
 from devtools.servers import Assistant, running_assistant
 from tests.test_widget_browser import launch_chromium
@@ -53,6 +65,14 @@ FORM_SECRETS = ("312-555-0147", "3125550147", "Maria", "sam@lakeview-logistics.e
 SPANISH_NONSENSE = f"zxqv blorpp {PHONE} {EMAIL}"
 ENGLISH_NONSENSE = "purple monkey dishwasher"
 FALLBACK_ACTION = "utter_ask_rephrase"
+# Confident wrong answers, and what the person wrote next, written through the store for the
+# same reason: the issue's examples of small talk winning over a request. A turn followed by a
+# rephrase, by "no, that's not what I asked" or by the "Something else" button is possibly
+# misunderstood; the rest of these turns are not.
+SPANISH_MISREAD = f"me despidieron, mi cel es {PHONE}"
+SPANISH_MISREAD_AGAIN = "me despidieron del trabajo, ¿qué hago?"
+ENGLISH_MISREAD = "thanks to the pandemic I lost my job, where do I start?"
+SOMETHING_ELSE_BUTTON = "/something_else"
 
 SPANISH_REFERRAL = [
     "quiero que me llamen", "busco trabajo o capacitacion", "si", "Maria",
@@ -77,29 +97,55 @@ class NotUnderstood:
     text: str
 
 
-async def store_fallback_turn(tracker_db: Path, sender: str, text: str) -> str:
-    """Append one fallback turn to ``sender``'s conversation as Rasa stores it; returns the reply.
+@dataclass(frozen=True)
+class Answered:
+    """A message answered with confidence, right or wrong, written through the tracker store:
+    the intent the model read and the response the assistant answered with."""
 
-    The events are those of a real turn (the user message with the fallback intent and the
-    model's runner-up, the rephrase action, its reply rendered from domain.yml in the
-    conversation's language, then listening), saved by the masking store the server uses.
+    text: str
+    intent: str
+    response: str
+
+
+async def store_fallback_turn(tracker_db: Path, sender: str, text: str) -> str:
+    """Append one fallback turn as Rasa stores it (see ``store_turn``); returns the reply."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3},
+               {"name": "ask_work_permit", "confidence": 0.21}]  # fmt: skip
+    return await store_turn(tracker_db, sender, text, ranking, FALLBACK_ACTION)
+
+
+async def store_answered_turn(tracker_db: Path, sender: str, turn: Answered) -> str:
+    """Append one confidently answered turn (a button press has confidence 1, as in Rasa)."""
+    confidence = 1.0 if turn.text.startswith("/") else 0.96
+    ranking = [{"name": turn.intent, "confidence": confidence}]
+    if confidence < 1:
+        ranking.append({"name": "out_of_scope", "confidence": 0.02})
+    return await store_turn(tracker_db, sender, turn.text, ranking, turn.response)
+
+
+async def store_turn(
+    tracker_db: Path, sender: str, text: str, ranking: list[dict], response_name: str
+) -> str:
+    """Append one turn to ``sender``'s conversation as Rasa stores it; returns the reply.
+
+    The events are those of a real turn (the user message with the model's intent ranking, the
+    response action, its reply rendered from domain.yml in the conversation's language, then
+    listening), saved by the masking store the server uses.
     """
     domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
     store = MaskingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tracker_db))
     try:
         tracker = await store.retrieve(sender)
         assert tracker is not None, "the conversation starts on the running assistant"
-        ranking = [{"name": "nlu_fallback", "confidence": 0.3},
-                   {"name": "ask_work_permit", "confidence": 0.21}]  # fmt: skip
         parse_data = {"text": text, "intent": ranking[0], "entities": [],
                       "intent_ranking": ranking, "metadata": {}}  # fmt: skip
         tracker.update(UserUttered(text, ranking[0], [], parse_data, input_channel="rest"))
-        tracker.update(ActionExecuted(FALLBACK_ACTION, policy="RulePolicy", confidence=1.0))
+        tracker.update(ActionExecuted(response_name, policy="RulePolicy", confidence=1.0))
         generator = TemplatedNaturalLanguageGenerator(domain.responses)
-        response = await generator.generate(FALLBACK_ACTION, tracker, "rest")
+        response = await generator.generate(response_name, tracker, "rest")
         assert response is not None
         reply = response.pop("text")
-        tracker.update(BotUttered(reply, response, {"utter_action": FALLBACK_ACTION}))
+        tracker.update(BotUttered(reply, response, {"utter_action": response_name}))
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await store.save(tracker)
     finally:
@@ -117,13 +163,17 @@ class Seeded:
     fallbacks: Counter = field(default_factory=Counter)
     references: list[str] = field(default_factory=list)
 
-    def say(self, sender: str, message: str | NotUnderstood) -> str:
+    def say(self, sender: str, message: str | NotUnderstood | Answered) -> str:
+        db = self.assistant.tracker_db
         if isinstance(message, NotUnderstood):
-            db = self.assistant.tracker_db
             return asyncio.run(store_fallback_turn(db, sender, message.text))
+        if isinstance(message, Answered):
+            return asyncio.run(store_answered_turn(db, sender, message))
         return texts(self.assistant.say(sender, message))
 
-    def conversation(self, language: str, messages: list[str | NotUnderstood]) -> list[str]:
+    def conversation(
+        self, language: str, messages: list[str | NotUnderstood | Answered]
+    ) -> list[str]:
         """Send ``messages`` as one new person; returns the replies, one text per message."""
         sender = self.assistant.new_sender()
         replies = []
@@ -172,6 +222,39 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         assert "can't help with that" in replies[3], replies
         seeded.conversation("en", ENGLISH_REFERRAL)
         assert len(seeded.references) == 2, "both call-back forms must end with a reference"
+        # Possibly misunderstood: a rephrase, then "no, that's not what I asked" (Spanish) ...
+        replies = seeded.conversation(
+            "es",
+            [
+                "hola",
+                Answered(SPANISH_MISREAD, "goodbye", "utter_goodbye"),
+                Answered(SPANISH_MISREAD_AGAIN, "capabilities", "utter_capabilities"),
+                Answered("no, eso no es lo que pregunté", "deny", "utter_how_can_help"),
+            ],
+        )
+        assert "suerte" in replies[1], replies
+        # ... the same wrong answer once more, then a plain "no" (it had asked nothing) ...
+        seeded.conversation(
+            "es",
+            [
+                "hola",
+                Answered(SPANISH_MISREAD, "goodbye", "utter_goodbye"),
+                Answered("eso no", "deny", "utter_how_can_help"),
+            ],
+        )
+        # ... and "Something else" in English, then a rephrase after the button (not flagged:
+        # its answer was not the one that missed) and a new topic (not a rephrase).
+        replies = seeded.conversation(
+            "en",
+            [
+                '/greet{"language":"en"}',
+                Answered(ENGLISH_MISREAD, "thank", "utter_youre_welcome"),
+                Answered(SOMETHING_ELSE_BUTTON, "something_else", "utter_how_can_help"),
+                Answered("I lost my job, where do I start", "capabilities", "utter_capabilities"),
+                Answered("can I talk to a person", "human_handoff", "utter_human_handoff"),
+            ],
+        )
+        assert "You're welcome" in replies[1], replies
         yield seeded
 
 
@@ -224,25 +307,26 @@ def output(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Output:
 @pytest.mark.e2e
 def test_conversations_and_messages_are_those_sent(seeded: Seeded, output: Output) -> None:
     sent = [messages for _, messages in seeded.sent.values()]
-    assert output.value("summary", "conversations") == 6
+    assert output.value("summary", "conversations") == 9
     assert output.value("summary", "messages") == sum(len(m) for m in sent)
-    assert output.value("summary", "typed_messages") == sum(len(m) for m in sent) - 1
-    lengths = sorted(len(m) for m in sent)
-    assert output.value("summary", "median_messages_per_conversation") == (
-        (lengths[2] + lengths[3]) / 2
+    buttons = sum(1 for m in sent for text in m if text.startswith("/"))
+    assert buttons == 3, "two web-chat greetings and one Something else"
+    assert output.value("summary", "typed_messages") == sum(len(m) for m in sent) - buttons
+    assert output.value("summary", "median_messages_per_conversation") == median(
+        len(m) for m in sent
     )
     per_day = [row for row in output.rows if row["section"] == "per_day"]
     days = (datetime.now(STAFF_TIMEZONE).date() - seeded.since.date()).days + 2
     assert len(per_day) == 2 * days, "every day of the period is listed, days without chats too"
-    assert sum(int(r["count"]) for r in per_day if r["detail"] == "conversations") == 6
+    assert sum(int(r["count"]) for r in per_day if r["detail"] == "conversations") == 9
 
 
 @pytest.mark.e2e
 def test_language_share_counts_each_conversation_in_its_language(
     seeded: Seeded, output: Output
 ) -> None:
-    for language in ("es", "en"):
-        assert output.value("language", "conversations", language) == 3
+    for language, conversations in (("es", 5), ("en", 4)):
+        assert output.value("language", "conversations", language) == conversations
         assert output.value("language", "messages", language) == seeded.messages_in(language)
     assert "Spanish (es)" in output.html and "English (en)" in output.html
 
@@ -276,6 +360,32 @@ def test_could_not_answer_is_counted_grouped_and_masked(seeded: Seeded, output: 
     everything = output.html + "".join(str(row) for row in output.rows)
     for secret in (PHONE, EMAIL, *FORM_SECRETS):
         assert secret not in everything
+
+
+@pytest.mark.e2e
+def test_possibly_misunderstood_is_counted_grouped_and_masked(output: Output) -> None:
+    assert output.value("summary", "possibly_misunderstood") == 4
+    share = {
+        row["language"]: (int(row["count"]), float(row["share"]))
+        for row in output.rows
+        if row["section"] == "language" and row["item"] == "possibly_misunderstood"
+    }
+    for language, count in (("es", 3), ("en", 1)):
+        typed = output.value("language", "typed_messages", language)
+        assert share[language] == (count, round(count / typed, 4))
+    groups = [
+        (row["language"], row["item"], row["detail"], row["count"])
+        for row in output.rows
+        if row["section"] == "possibly_misunderstood"
+    ]
+    masked = SPANISH_MISREAD.replace(PHONE, "[phone]")
+    assert groups == [
+        ("es", masked, "taken as: goodbye; why: said no, rephrased", "2"),
+        ("en", ENGLISH_MISREAD, "taken as: thank; why: something else", "1"),
+        ("es", SPANISH_MISREAD_AGAIN, "taken as: capabilities; why: said no", "1"),
+    ]
+    assert "Messages the assistant possibly misunderstood" in output.html
+    assert masked in output.html and PHONE not in output.html
 
 
 @pytest.mark.e2e
@@ -349,6 +459,138 @@ def test_grouping_joins_typos_and_keeps_languages_apart() -> None:
     assert any(g.example == "call me at [phone]" for g in groups)
 
 
+def turn(
+    text: str,
+    intent: str | None = "ask_tps",
+    *,
+    asked: bool = False,
+    fallback: bool = False,
+    in_form: bool = False,
+    location: tuple[str, str] | None = None,
+    misread: str | None = None,
+) -> Message:
+    """A message answered with confidence unless the keywords say otherwise."""
+    return Message(timestamp=0.0, text=text, intent=intent, language="en", in_form=in_form,
+                   location=location, fallback=fallback, asked=asked, misread=misread)  # fmt: skip
+
+
+WORDS = load_word_lists()
+
+
+@pytest.mark.parametrize(
+    ("first", "following", "expected"),
+    [
+        # Rephrased: the same content words again, with typos, accents or a few more words.
+        (turn("me despidieron", "goodbye"), turn("me despidieron, ¿qué hago?"), REPHRASED),
+        (turn("necesito clases de inglés", "change_language"),
+         turn("clases de ingles por favor"), REPHRASED),
+        (turn("soy veterano", "goodbye"), turn("Soy veterano, hay ayuda?"), REPHRASED),
+        # Said no: "not what I asked" anywhere, or a plain "no" when nothing was asked.
+        (turn("x"), turn("That's NOT what I asked, I need a job"), SAID_NO),
+        (turn("x"), turn("no, eso no es lo que pregunté", "deny"), SAID_NO),
+        (turn("x", asked=True), turn("no me entendiste", "out_of_scope"), SAID_NO),
+        (turn("x"), turn("no", "deny"), SAID_NO),
+        (turn("x"), turn("eso no", "ask_hours"), SAID_NO),
+        (turn("x", asked=True), turn("wrong answer", "deny"), SAID_NO),
+        # Something else: the button, whatever was asked.
+        (turn("x", asked=True), turn("/something_else", "something_else"), SOMETHING_ELSE),
+        # Not flagged: a "no" that answers the assistant's question ...
+        (turn("x", asked=True), turn("no", "deny"), None),
+        (turn("x", asked=True), turn("no thanks", "deny"), None),
+        # ... a new topic, even in the same sentence frame ...
+        (turn("what is TPS"), turn("what is WIOA"), None),
+        (turn("where is the job center in Cicero", "find_ajc"),
+         turn("what are the hours of the job center", "ask_hours"), None),
+        (turn("hola", "greet"), turn("oficina de empleo mas cercana", "find_ajc"), None),
+        (turn("donde puedo aprender inglés"), turn("donde puedo sacar el permiso de trabajo"),
+         None),
+        # ... a button after an answer (the person picked what it offered) ...
+        (turn("what is TPS"), turn('/ask_tps{"topic":"eligibility"}'), None),
+        (turn("what is TPS"), turn("/deny", "deny"), None),
+        # ... the question again with the ZIP code the assistant asked for ...
+        (turn("where is the nearest job center", "find_ajc", asked=True),
+         turn("where is the nearest job center to 60629", "find_ajc",
+              location=("zip", "60629")), None),
+        # ... and anything after a fallback, a button, or an answer to the call-back form.
+        (turn("zxqv", "nlu_fallback", fallback=True), turn("zxqv blorp"), None),
+        (turn("/find_ajc", "find_ajc"), turn("/find_ajc", "find_ajc"), None),
+        (turn("Maria", "request_referral", in_form=True), turn("no", "deny"), None),
+        # The next message may be inside the form that the misread message started.
+        (turn("llámenme al [phone]", "request_referral"),
+         turn("llámenme al [phone] por favor", in_form=True), REPHRASED),
+    ],
+)  # fmt: skip
+def test_what_counts_as_possibly_misunderstood(
+    first: Message, following: Message, expected: str | None
+) -> None:
+    assert why_misread(first, following, WORDS) == expected
+
+
+def test_similarity_threshold_is_on_content_words() -> None:
+    assert similarity("what is TPS", "whats TPS?", WORDS) == pytest.approx(1.0)
+    assert similarity("hola", "hello", WORDS) == 0.0, "nothing but greetings: nothing to compare"
+    masked = similarity("me despidieron mi cel es [phone]", "me despidieron [email]", WORDS)
+    assert masked > 0.6, "masked contact data is not a word of the question"
+
+
+def test_conversations_read_the_reply_and_the_did_you_mean_fallback() -> None:
+    """From stored events: a "?" reply makes "no" an answer; "Did you mean" is a fallback."""
+
+    def user(text: str, intent: str, at: float) -> Event:
+        data = {"text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+        return Event("user", at, data)
+
+    def bot(text: str, at: float, buttons: list[dict] | None = None) -> Event:
+        return Event("bot", at, {"text": text, "data": {"buttons": buttons or []}})
+
+    yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    events = [
+        user("me despidieron", "goodbye", 1), bot("¡Hasta luego y mucha suerte!", 2),
+        user("no", "deny", 3), bot("¿En qué más le puedo ayudar?", 4),
+        user("no", "deny", 5), bot("Está bien.", 6, buttons=yes_no),
+        user("nel", "deny", 7), bot("Ok.", 8),
+        user("algo raro", "ask_tps", 9), Event("action", 10, {"name": "action_did_you_mean"}),
+        user(SOMETHING_ELSE_BUTTON, "something_else", 11),
+    ]  # fmt: skip
+    [conversation] = conversations_of("sender", events)
+    flags = [(m.text, m.asked, m.fallback, m.misread) for m in conversation.messages]
+    assert flags == [
+        ("me despidieron", False, False, SAID_NO),
+        ("no", True, False, None),
+        ("no", True, False, None),
+        ("nel", False, False, None),
+        ("algo raro", False, True, None),
+        (SOMETHING_ELSE_BUTTON, False, False, None),
+    ], "after a fallback, Something else is already counted as could not answer"
+
+
+def test_misunderstood_groups_are_apart_per_intent_and_say_why() -> None:
+    messages = [
+        turn("me despidieron", "goodbye", misread=REPHRASED),
+        turn("me despidieron", "goodbye", misread=SAID_NO),
+        turn("me despidieron!", "goodbye", misread=REPHRASED),
+        turn("me despidieron", "thank", misread=SAID_NO),
+        turn("llame al (773) 555-0123", "request_referral", misread=SOMETHING_ELSE),
+    ]
+    groups = group_misread(messages)
+    assert [(g.closest_intent, g.count, g.example, g.why()) for g in groups] == [
+        ("goodbye", 3, "me despidieron", "said no, rephrased ×2"),
+        ("request_referral", 1, "llame al [phone]", "something else"),
+        ("thank", 1, "me despidieron", "said no"),
+    ]
+
+
+def test_word_lists_have_both_languages() -> None:
+    data = yaml.load(
+        (PROJECT_ROOT / "content" / "report" / "misunderstood.yml").read_text(encoding="utf-8"),
+        Loader=yaml.BaseLoader,
+    )
+    for key in ("not_what_i_asked", "plain_no", "ignored_words"):
+        assert set(data[key]) == {"en", "es"} and all(data[key].values()), key
+    assert "no es lo que pregunte" in WORDS.not_what_i_asked
+    assert "eso no" in WORDS.plain_no and "wrong answer" in WORDS.not_what_i_asked
+
+
 @pytest.mark.e2e
 @pytest.mark.browser
 def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path: Path) -> None:
@@ -365,6 +607,8 @@ def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path
         heading = page.get_by_role("heading", name="Messages the assistant could not answer")
         assert heading.is_visible()
         assert page.get_by_text(ENGLISH_NONSENSE).first.is_visible()
+        name = "Messages the assistant possibly misunderstood"
+        assert page.get_by_role("heading", name=name).is_visible()
         page.screenshot(path=str(folder / "report.png"), full_page=True)
         browser.close()
 

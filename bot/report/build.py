@@ -17,7 +17,7 @@ from bot.report.model import Report
 from bot.report.period import STAFF_TIMEZONE, Period
 from bot.report.referrals import summarize_referrals
 from bot.report.stats import summarize
-from bot.report.unanswered import group_messages
+from bot.report.unanswered import group_messages, group_misread
 
 
 def build_report(
@@ -44,6 +44,7 @@ def build_report(
         summary=summary,
         unanswered=group_messages(summary.fallbacks),
         out_of_scope=group_messages(summary.out_of_scope),
+        misunderstood=group_misread(summary.misread),
         referrals=summarize_referrals(referral_settings, period, directory),
         tracker_source=safe_url(tracker_url),
         referrals_source=safe_url(referral_settings.db_url),

@@ -2,7 +2,9 @@
 
 A conversation is a Rasa session (a new one starts after an hour of silence) in which the person
 sent at least one message. Each message is read together with what happened right after it:
-the language the assistant answered in, whether it fell back, and which place was looked up.
+the language the assistant answered in, whether it fell back, which place was looked up,
+whether the reply asked a question, and whether the next message suggests the answer missed
+(``bot.report.misread``).
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.report.events import Event
+from bot.report.misread import mark_misread
 
 FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = frozenset({"utter_ask_rephrase", "action_default_fallback"})
+# "Did you mean ...?" with topic buttons is a fallback too: the assistant did not answer.
+FALLBACK_ACTIONS = frozenset(
+    {"utter_ask_rephrase", "action_default_fallback", "action_did_you_mean"}
+)
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 LOOKUP_INTENTS = frozenset({"find_ajc", "inform_location", "ask_hours"})
 LOCATION_ENTITIES = ("zip", "place")
 ZIP = re.compile(r"\d{5}")
+YES_NO_PAYLOADS = frozenset({"/affirm", "/deny"})
 
 
 @dataclass
@@ -34,6 +41,10 @@ class Message:
     guess: str | None = None
     location: tuple[str, str] | None = None
     fallback: bool = False
+    # The assistant's last reply to it asked something (ended in "?" or offered Yes/No buttons).
+    asked: bool = False
+    # Why the next message suggests it was misunderstood (bot.report.misread), or None.
+    misread: str | None = None
 
     @property
     def typed(self) -> bool:
@@ -77,6 +88,13 @@ def _closest_intent(data: dict, skip: AbstractSet[str | None]) -> str | None:
         if name and name not in skip:
             return name
     return None
+
+
+def _asks(data: dict) -> bool:
+    """A reply that asks a question, so a "no" after it is an answer rather than a complaint."""
+    buttons = (data.get("data") or {}).get("buttons") or []
+    payloads = {str(button.get("payload") or "") for button in buttons}
+    return str(data.get("text") or "").rstrip().endswith("?") or bool(payloads & YES_NO_PAYLOADS)
 
 
 def _message(event: Event, language: str | None, in_form: bool) -> Message:
@@ -132,9 +150,13 @@ def conversations_of(sender_id: str, events: Iterable[Event]) -> list[Conversati
         elif event.type_name == "action" and last is not None:
             if data.get("name") in FALLBACK_ACTIONS:
                 last.fallback = True
+        elif event.type_name == "bot" and last is not None:
+            last.asked = _asks(dict(data))
         elif event.type_name == "user":
             last = _message(event, language, in_form=active_form is not None)
             conversations[-1].messages.append(last)
+    for conversation in conversations:
+        mark_misread(conversation.messages)
     return [conversation for conversation in conversations if conversation.messages]
 
 

@@ -39,6 +39,14 @@ def _summary_rows(report: Report) -> Iterator[Row]:
         len(s.fallbacks),
         _share(len(s.fallbacks), s.typed_messages),
     )
+    yield (
+        "summary",
+        "",
+        "possibly_misunderstood",
+        "of typed messages",
+        len(s.misread),
+        _share(len(s.misread), s.typed_messages),
+    )
     yield "summary", "", "lookups", "by ZIP or area", s.lookup_count, ""
     yield "summary", "", "referrals", "", report.referrals.total, ""
     for day in s.per_day:
@@ -53,6 +61,13 @@ def _language_rows(report: Report) -> Iterator[Row]:
         yield "language", language_code(language), "conversations", "", count, share
     for language, count in s.messages_by_language.items():
         yield "language", language_code(language), "messages", "", count, _share(count, s.messages)
+    for language, typed in s.typed_by_language.items():
+        code = language_code(language)
+        yield "language", code, "typed_messages", "", typed, _share(typed, s.typed_messages)
+        for item, messages in (("could_not_answer", s.fallbacks),
+                               ("possibly_misunderstood", s.misread)):  # fmt: skip
+            count = sum(1 for m in messages if m.language == language)
+            yield "language", code, item, "of typed messages", count, _share(count, typed)
     for language, intents in s.intents_by_language.items():
         total = sum(intents.values())
         for intent, count in intents.most_common():
@@ -62,6 +77,8 @@ def _language_rows(report: Report) -> Iterator[Row]:
 def _group_rows(section: str, groups: list[Group]) -> Iterator[Row]:
     for group in groups:
         detail = f"closest intent: {group.closest_intent or '-'}"
+        if group.reasons:
+            detail = f"taken as: {group.closest_intent or '-'}; why: {group.why()}"
         yield section, language_code(group.language), group.example, detail, group.count, ""
 
 
@@ -87,5 +104,6 @@ def write_csv(report: Report, path: Path) -> None:
         writer.writerows(_summary_rows(report))
         writer.writerows(_language_rows(report))
         writer.writerows(_group_rows("could_not_answer", report.unanswered))
+        writer.writerows(_group_rows("possibly_misunderstood", report.misunderstood))
         writer.writerows(_group_rows("out_of_scope", report.out_of_scope))
         writer.writerows(_lookup_and_referral_rows(report))

@@ -23,7 +23,7 @@ main{max-width:1080px;margin:0 auto;padding:24px 28px 48px;background:#fff}
 h1{font-size:26px;margin:0 0 4px;color:#0b3a5b}h2{font-size:20px;margin:36px 0 8px;
  padding-top:12px;border-top:2px solid #e2e8ee;color:#0b3a5b}h3{font-size:16px;margin:18px 0 6px}
 .meta{color:#4a5866;font-size:13px;margin:0}.note{color:#4a5866;font-size:13px;max-width:80ch}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:18px 0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:18px 0}
 .card{border:1px solid #d5dde5;border-radius:8px;padding:10px 12px;background:#f8fafc}
 .card b{display:block;font-size:24px;color:#0b3a5b}.card span{font-size:13px;color:#4a5866}
 table{border-collapse:collapse;margin:6px 0 10px;font-size:14px}
@@ -79,6 +79,7 @@ def _cards(report: Report) -> str:
         (s.messages, f"messages from people ({s.typed_messages} typed)"),
         (median, "median messages per conversation"),
         (_percent(s.fallback_rate), f"could not answer ({len(s.fallbacks)} typed messages)"),
+        (_percent(s.misread_rate), f"possibly misunderstood ({len(s.misread)} typed messages)"),
         (s.lookup_count, "job center lookups by ZIP or area"),
         (referrals, "call-back requests (referrals)"),
     ]
@@ -113,17 +114,22 @@ def _languages(s: Summary) -> str:
             f"{conv} ({_percent(conv / s.conversations if s.conversations else None)})",
             f"{msgs} ({_percent(msgs / s.messages if s.messages else None)})",
             _percent(s.fallback_rate_in(language)),
+            _percent(s.misread_rate_in(language)),
         ))  # fmt: skip
     alt = "Bar chart of the share of conversations and messages per language; see the table."
     return (
         "<h2>Languages</h2>"
         + (_image(language_chart(s), alt) if s.messages else "")
-        + _table(("Language", "Conversations", "Messages", "Could not answer"), rows, numeric=3)
+        + _table(
+            ("Language", "Conversations", "Messages", "Could not answer", "Possibly misunderstood"),
+            rows,
+            numeric=4,
+        )
         + '<p class="note">A message is counted in the language the assistant answered it in: '
         "the language the message was written in when that was clear, otherwise the "
         "conversation's language so far (the website's language for the first message). A "
-        "conversation counts in the language it ended in. &ldquo;Could not answer&rdquo; is the "
-        "share of typed messages in that language.</p>"
+        "conversation counts in the language it ended in. &ldquo;Could not answer&rdquo; and "
+        "&ldquo;possibly misunderstood&rdquo; are shares of typed messages in that language.</p>"
     )
 
 
@@ -148,7 +154,14 @@ def _intents(s: Summary) -> str:
     )
 
 
-def _groups(groups: Sequence[Group], languages: Iterable[str | None]) -> str:
+def _groups(
+    groups: Sequence[Group], languages: Iterable[str | None], misunderstood: bool = False
+) -> str:
+    """One table per language; possibly misunderstood groups say what they were taken as and
+    why they are listed instead of the closest intent."""
+    headers: tuple[str, ...] = ("Closest intent",)
+    if misunderstood:
+        headers = ("Taken as (intent)", "Why it is listed")
     parts = []
     for language in languages:
         mine = [g for g in groups if g.language == language]
@@ -161,9 +174,10 @@ def _groups(groups: Sequence[Group], languages: Iterable[str | None]) -> str:
         )
         parts.append(
             _table(
-                ("Times", "Example (personal data masked)", "Other wordings", "Closest intent"),
+                ("Times", "Example (personal data masked)", "Other wordings", *headers),
                 (
                     (g.count, g.example, " · ".join(g.variants), g.closest_intent or "–")
+                    + ((g.why(),) if misunderstood else ())
                     for g in mine
                 ),
                 numeric=-1,
@@ -193,10 +207,38 @@ def _unanswered(report: Report) -> str:
         "model's best guess, which was too unsure to use: if it is right, add the example to "
         "that intent's training file; see docs/report.md.</p>"
         + _groups(report.unanswered, LANGUAGE_LABELS)
+        + _misunderstood(report)
         + "<h2>Questions outside the assistant's topics</h2>"
         '<p class="note">Understood as out of scope (&ldquo;Sorry, I can\'t help with '
         "that&rdquo;). A group that keeps growing may be a topic worth adding.</p>"
         + _groups(report.out_of_scope, LANGUAGE_LABELS)
+    )
+
+
+def _misunderstood(report: Report) -> str:
+    s = report.summary
+    by_language = ", ".join(
+        f"{LANGUAGE_LABELS[lang]} {_percent(s.misread_rate_in(lang))}"
+        for lang in present_languages(s.typed_by_language)
+    )
+    rate = (
+        f"<p><b>Possibly misunderstood: {_percent(s.misread_rate)}</b> of typed messages "
+        f"({len(s.misread)} of {s.typed_messages}); {escape(by_language)}.</p>"
+        if s.typed_messages
+        else ""
+    )
+    return (
+        "<h2>Messages the assistant possibly misunderstood</h2>"
+        + rate
+        + '<p class="note">The assistant answered these with confidence, but the person\'s next '
+        "message suggests the answer missed: they <b>rephrased</b> the question in similar "
+        "words, <b>said no</b> (&ldquo;that's not what I asked&rdquo;, &ldquo;no es lo que "
+        "pregunté&rdquo;, or a plain &ldquo;no&rdquo; when the assistant had not asked "
+        "anything), or tapped <b>something else</b>. &ldquo;Possibly&rdquo;: asking again is "
+        "not always a sign of a mistake. &ldquo;Taken as&rdquo; is the intent the assistant "
+        "read; when the example belongs to another intent, add it to that intent's training "
+        "file. Masked and grouped like the list above; see docs/report.md.</p>"
+        + _groups(report.misunderstood, LANGUAGE_LABELS, misunderstood=True)
     )
 
 
@@ -267,6 +309,9 @@ def render_html(report: Report, csv_name: str) -> str:
 <h2>What to do with this report</h2>
 <ol><li>Read &ldquo;Messages the assistant could not answer&rdquo;. For each group that is a real
 question, pick the intent it belongs to.</li>
+<li>Read &ldquo;Messages the assistant possibly misunderstood&rdquo; the same way: when a
+group belongs to another intent than the one it was taken as, it needs examples in that other
+intent.</li>
 <li>Add the wording as a new example to that intent in
 <code>data/nlu/es/&lt;topic&gt;.yml</code> (Spanish) or <code>data/nlu/en/&lt;topic&gt;.yml</code>
 (English), masking any personal data.</li>

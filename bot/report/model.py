@@ -15,6 +15,7 @@ class Report:
     summary: Summary
     unanswered: list[Group]
     out_of_scope: list[Group]
+    misunderstood: list[Group]
     referrals: ReferralSummary
     tracker_source: str
     referrals_source: str

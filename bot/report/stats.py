@@ -61,6 +61,7 @@ class Summary:
     intents_by_language: dict[str | None, Counter] = field(default_factory=dict)
     fallbacks: list[Message] = field(default_factory=list)
     out_of_scope: list[Message] = field(default_factory=list)
+    misread: list[Message] = field(default_factory=list)
     lookups: list[Lookup] = field(default_factory=list)
 
     @property
@@ -69,13 +70,25 @@ class Summary:
         return len(self.fallbacks) / self.typed_messages if self.typed_messages else None
 
     def fallback_rate_in(self, language: str | None) -> float | None:
-        typed = self.typed_by_language[language]
-        count = sum(1 for m in self.fallbacks if m.language == language)
-        return count / typed if typed else None
+        return _share_in(self.fallbacks, language, self.typed_by_language[language])
+
+    @property
+    def misread_rate(self) -> float | None:
+        """Share of typed messages answered with confidence that the next message called into
+        doubt (rephrased, "no, that's not what I asked", "Something else"): bot.report.misread."""
+        return len(self.misread) / self.typed_messages if self.typed_messages else None
+
+    def misread_rate_in(self, language: str | None) -> float | None:
+        return _share_in(self.misread, language, self.typed_by_language[language])
 
     @property
     def lookup_count(self) -> int:
         return sum(lookup.total for lookup in self.lookups)
+
+
+def _share_in(messages: Sequence[Message], language: str | None, typed: int) -> float | None:
+    count = sum(1 for m in messages if m.language == language)
+    return count / typed if typed else None
 
 
 def summarize(
@@ -105,6 +118,8 @@ def summarize(
                 summary.fallbacks.append(message)
             elif message.intent == OUT_OF_SCOPE_INTENT and not message.in_form:
                 summary.out_of_scope.append(message)
+            if message.misread:
+                summary.misread.append(message)
             if message.lookup:
                 lookups[_lookup_key(message.lookup, directory)][message.language] += 1
     summary.per_day = [DayCount(day, *counts) for day, counts in sorted(days.items())]

@@ -1,5 +1,8 @@
 """Group the messages the assistant could not answer, so staff read one line per question.
 
+The messages it possibly misunderstood are grouped the same way, apart for each intent they
+were taken as, with why each was flagged.
+
 Texts are masked first (phone numbers, e-mails, SSN- and A-number-like strings), then grouped by
 spelling similarity: identical after folding accents and case, or close in character n-grams
 (TF-IDF, cosine), which is what typos and short variants of one question have in common.
@@ -9,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.privacy import mask_personal_data
 from bot.report.conversations import Message
+from bot.report.misread import REASONS
 from bot.textnorm import fold
 
 # Cosine similarity of character 2-4-grams above which two messages count as one question.
@@ -34,7 +38,15 @@ class Group:
     count: int
     example: str
     variants: tuple[str, ...]
+    # The model's best guess for a fallback; for a possibly misunderstood message, the intent
+    # it was taken as.
     closest_intent: str | None
+    # Possibly misunderstood only: why, with how many messages each ("rephrased", 2).
+    reasons: tuple[tuple[str, int], ...] = ()
+
+    def why(self) -> str:
+        """ "rephrased ×2, said no" for staff; empty for other groups."""
+        return ", ".join(f"{reason} ×{n}" if n > 1 else reason for reason, n in self.reasons)
 
 
 def _masked(text: str) -> str:
@@ -46,16 +58,38 @@ def _key(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", fold(_masked(text))).split())
 
 
+def _sorted(groups: list[Group]) -> list[Group]:
+    return sorted(groups, key=lambda g: (-g.count, str(g.language), g.example))
+
+
 def group_messages(messages: Sequence[Message]) -> list[Group]:
     """Groups, largest first, separately per language; every text shown is masked."""
     groups: list[Group] = []
     for language in dict.fromkeys(m.language for m in messages):
         in_language = [m for m in messages if m.language == language]
         groups.extend(_group_one_language(language, in_language))
-    return sorted(groups, key=lambda g: (-g.count, str(g.language), g.example))
+    return _sorted(groups)
 
 
-def _group_one_language(language: str | None, messages: Sequence[Message]) -> list[Group]:
+def group_misread(messages: Sequence[Message]) -> list[Group]:
+    """Possibly misunderstood messages grouped like the unanswered ones, but apart for each
+    intent they were taken as: the group says which intent is too eager and what it caught."""
+    groups: list[Group] = []
+    for language, intent in dict.fromkeys((m.language, m.intent) for m in messages):
+        mine = [m for m in messages if m.language == language and m.intent == intent]
+        groups.extend(_group_one_language(language, mine, hint=lambda m: m.intent))
+    return _sorted(groups)
+
+
+def _guess(message: Message) -> str | None:
+    return message.guess
+
+
+def _group_one_language(
+    language: str | None,
+    messages: Sequence[Message],
+    hint: Callable[[Message], str | None] = _guess,
+) -> list[Group]:
     by_key: dict[str, list[Message]] = {}
     for message in sorted(messages, key=lambda m: m.timestamp):
         by_key.setdefault(_key(message.text), []).append(message)
@@ -65,7 +99,8 @@ def _group_one_language(language: str | None, messages: Sequence[Message]) -> li
     for cluster in _cluster(keys):
         members = [m for key in cluster for m in by_key[key]]
         wordings = [_masked(by_key[key][0].text) for key in cluster]
-        intents = Counter(m.guess for m in members if m.guess)
+        intents = Counter(hint(m) for m in members if hint(m))
+        reasons = Counter(m.misread for m in members if m.misread)
         groups.append(
             Group(
                 language=language,
@@ -73,6 +108,7 @@ def _group_one_language(language: str | None, messages: Sequence[Message]) -> li
                 example=wordings[0],
                 variants=tuple(wordings[1 : 1 + MAX_VARIANTS]),
                 closest_intent=intents.most_common(1)[0][0] if intents else None,
+                reasons=tuple((r, reasons[r]) for r in REASONS if reasons[r]),
             )
         )
     return groups

@@ -25,6 +25,7 @@ KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"
 TEXTS_DIR = CONTENT_DIR / "texts"
 LEXICON = CONTENT_DIR / "language" / "lexicon.yml"
 REQUEST_WORDS = CONTENT_DIR / "request_words.yml"
+MISUNDERSTOOD = CONTENT_DIR / "report" / "misunderstood.yml"
 DOMAIN = PROJECT_ROOT / "domain.yml"
 ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
 

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot import CONTENT_DIR, content
+from bot import content
 from bot.textnorm import fold_words
 
 if TYPE_CHECKING:  # conversations.py calls mark_misread: no import cycle at run time
     from bot.report.conversations import Message
 
-WORD_LISTS = CONTENT_DIR / "report" / "misunderstood.yml"
+
 SOMETHING_ELSE_INTENT = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/" + SOMETHING_ELSE_INTENT
 DENY_INTENT = "deny"
@@ -75,7 +75,7 @@ def build_word_lists(data: dict) -> WordLists:
 
 
 @content.cached
-def load_word_lists(path: Path = WORD_LISTS) -> WordLists:
+def load_word_lists(path: Path = content.MISUNDERSTOOD) -> WordLists:
     """The word lists, read once per process (every scalar a string: "no" stays a word)."""
     return build_word_lists(content.read(path, strings=True))
 

@@ -32,7 +32,7 @@ FALLBACK_INTENT = "nlu_fallback"
 # The least confidence the classifier must give a topic for it to answer a request it read as
 # small talk; below it the person gets "I'm not sure". Chosen on the held-out sets
 # (docs/nlu-evaluation.md).
-REQUEST_FLOOR = 0.05
+REQUEST_FLOOR = 0.5
 
 
 @content.cached

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot import PROJECT_ROOT
 from bot.replies.fallback import (
     FALLBACK_INTENT,
@@ -46,6 +48,16 @@ HELD_OUT = {language: PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml" for lan
 THRESHOLDS = [round(0.2 + 0.05 * step, 2) for step in range(15)]  # 0.20 .. 0.90
 MARGINS = [round(0.02 * step, 2) for step in range(11)]  # 0.00 .. 0.20
 WRONG_COST = 3.0
+
+
+def configured() -> tuple[float, float]:
+    """config.yml's FallbackClassifier threshold and ambiguity_threshold."""
+    pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    step = next(step for step in pipeline if step["name"] == "FallbackClassifier")
+    return float(step["threshold"]), float(step["ambiguity_threshold"])
+
+
+CURRENT = configured()
 
 
 @dataclass(frozen=True)
@@ -225,11 +237,23 @@ def report(
     return lines
 
 
+def report_for_model(
+    model: Path, current: tuple[float, float] = CURRENT, wrong_cost: float = WRONG_COST
+) -> list[str]:
+    """The section `make eval` writes into docs/nlu-evaluation.md."""
+    raw = parse_all(model)
+    parsed = {
+        language: [classifier_view(gold, parse) for gold, parse in items]
+        for language, items in raw.items()
+    }
+    return [*report(parsed, current, wrong_cost), ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="trained model (.tar.gz)")
     parser.add_argument("--parses", type=Path, help="JSON cache of the parses: read or written")
-    parser.add_argument("--current", type=float, nargs=2, default=(0.3, 0.08))
+    parser.add_argument("--current", type=float, nargs=2, default=CURRENT)
     parser.add_argument("--wrong-cost", type=float, default=WRONG_COST)
     args = parser.parse_args()
     if args.parses and args.parses.exists():

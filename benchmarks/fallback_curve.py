@@ -14,9 +14,12 @@ A ranking with one entry is a decision of one of our components (bot.nlu: a name
 group, gibberish, another language), taken after the FallbackClassifier whatever its threshold,
 so it counts the same at every threshold. For the messages sent to the fallback it also says
 whether the gold intent is among the topics the "did you mean" reply offers
-(bot.replies.fallback.likely_topics).
+(bot.replies.fallback.likely_topics), and counts "one click": right at once, or sent to the
+fallback with the right topic among its buttons. When ../shared/eval/real_questions_dev.yml is
+on this machine, the same curve is shown for real people's questions as a check.
 
-    PYTHONPATH=$PWD .venv/bin/python benchmarks/fallback_curve.py --model models/xyz.tar.gz
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/fallback_curve.py --model models/xyz.tar.gz \
+        [--parses /tmp/parses.json]   # keeps the parses, to re-read them without the model
 
 The recommendation minimises, over the grid and the worse of the two languages,
 ``WRONG_COST * wrong + fallback``: a confident wrong answer ("Goodbye!" to "I lost my job")
@@ -62,7 +65,7 @@ CURRENT = configured()
 
 @dataclass(frozen=True)
 class Parsed:
-    gold: str
+    gold: frozenset[str]  # the intents that answer it (held-out: its one intent)
     top: str
     confidence: float
     second: float
@@ -70,7 +73,8 @@ class Parsed:
     ranking: tuple[tuple[str, float], ...]
 
 
-def classifier_view(gold: str, parse: dict[str, Any]) -> Parsed:
+def classifier_view(answers: str | list[str], parse: dict[str, Any]) -> Parsed:
+    gold = frozenset([answers] if isinstance(answers, str) else answers)
     ranking = [
         (entry["name"], float(entry.get("confidence") or 0.0))
         for entry in parse.get("intent_ranking") or []
@@ -92,8 +96,8 @@ def falls_back(item: Parsed, threshold: float, margin: float) -> bool:
 
 def outcome(item: Parsed, threshold: float, margin: float) -> str:
     if falls_back(item, threshold, margin):
-        return "fallback"
-    return "right" if item.top == item.gold else "wrong"
+        return "right" if FALLBACK_INTENT in item.gold else "fallback"
+    return "right" if item.top in item.gold else "wrong"
 
 
 def shares(items: list[Parsed], threshold: float, margin: float) -> dict[str, float]:
@@ -110,11 +114,15 @@ def offered(item: Parsed, min_confidence: float = MIN_TOPIC_CONFIDENCE) -> list[
     return likely_topics({"intent_ranking": ranking}, min_confidence)
 
 
+def gold_offered(item: Parsed, min_confidence: float = MIN_TOPIC_CONFIDENCE) -> bool:
+    return bool({topic_of(intent) for intent in item.gold} & set(offered(item, min_confidence)))
+
+
 def one_click(items: list[Parsed], threshold: float, margin: float) -> float:
     """Right at once, or sent to the fallback with the right topic among its buttons."""
     reached = sum(
         outcome(item, threshold, margin) == "right"
-        or (falls_back(item, threshold, margin) and topic_of(item.gold) in offered(item))
+        or (falls_back(item, threshold, margin) and gold_offered(item))
         for item in items
     )
     return reached / max(len(items), 1)
@@ -140,7 +148,7 @@ def best_setting(parsed: dict[str, list[Parsed]], wrong_cost: float) -> tuple[fl
 def parse_all(model: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     from bot.evaluation import load_examples, parse_with_model
 
-    result = {}
+    result: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for language, path in HELD_OUT.items():
         examples = load_examples(path)
         parses = parse_with_model(model, [example.text for example in examples])
@@ -148,6 +156,23 @@ def parse_all(model: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
             (example.intent, parse) for example, parse in zip(examples, parses, strict=True)
         ]
     return result
+
+
+def parse_real(model: Path) -> dict[str, list[tuple[list[str], dict[str, Any]]]] | None:
+    """The real-question dev set (benchmarks/real_questions.py), if it is on this machine."""
+    from benchmarks import real_questions
+    from bot.evaluation import parse_with_model
+
+    questions = real_questions.load_questions()
+    if questions is None:
+        return None
+    topics = real_questions.load_topics()
+    parses = parse_with_model(model, [question["text"] for question in questions])
+    result: dict[str, list[tuple[list[str], dict[str, Any]]]] = {}
+    for question, parse in zip(questions, parses, strict=True):
+        answers = sorted(topics[question["topic"]])
+        result.setdefault(question["lang"], []).append((answers, parse))
+    return {language: result[language] for language in LANGUAGES if language in result}
 
 
 def pct(value: float) -> str:
@@ -221,9 +246,9 @@ def report(
         "|---|---|---|---|---|",
     ]
     for lang, items in parsed.items():
-        fell = [i for i in items if falls_back(i, *best) and is_topic(i.gold)]
+        fell = [i for i in items if falls_back(i, *best) and any(map(is_topic, i.gold))]
         for floor in (0.0, 0.02, 0.05, 0.1):
-            hit = sum(topic_of(i.gold) in offered(i, floor) for i in fell)
+            hit = sum(gold_offered(i, floor) for i in fell)
             counts = [sum(len(offered(i, floor)) == n for i in fell) for n in range(4)]
             lines.append(
                 f"| {lang} | {floor:.2f} | {len(fell)} | {hit} ({pct(hit / max(len(fell), 1))}) "
@@ -237,16 +262,50 @@ def report(
     return lines
 
 
-def report_for_model(
-    model: Path, current: tuple[float, float] = CURRENT, wrong_cost: float = WRONG_COST
+def real_report(
+    parsed: dict[str, list[Parsed]], current: tuple[float, float], best: tuple[float, float]
 ) -> list[str]:
-    """The section `make eval` writes into docs/nlu-evaluation.md."""
-    raw = parse_all(model)
-    parsed = {
+    """The same curve on real people's questions (dev set, never trained on): a check that the
+    setting chosen on held-out data also holds on messages written by others."""
+    languages = list(parsed)
+    head = " | ".join(
+        f"{lang} right | {lang} fallback | {lang} wrong | {lang} one click" for lang in languages
+    )
+    rule = "|---" * (1 + 4 * len(languages)) + "|"
+    sizes = ", ".join(f"{len(items)} {lang}" for lang, items in parsed.items())
+    lines = [
+        "## Fallback thresholds (real questions, dev set)",
+        "",
+        f"The same measure on ../shared/eval/real_questions_dev.yml ({sizes}; right: one of the "
+        "topic's intents, and for out-of-scope questions the fallback is right too), at "
+        "ambiguity margin 0:",
+        "",
+        f"| threshold | {head} |",
+        rule,
+    ]
+    lines += [f"| {t:.2f} | {row_cells(parsed, t, 0.0)} |" for t in THRESHOLDS]
+    lines += ["", f"| setting | {head} |", rule]
+    for label, (t, m) in (("current", current), ("recommended", best)):
+        lines.append(f"| {label} ({t:.2f}, {m:.2f}) | {row_cells(parsed, t, m)} |")
+    return lines
+
+
+def views(raw: dict[str, list]) -> dict[str, list[Parsed]]:
+    return {
         language: [classifier_view(gold, parse) for gold, parse in items]
         for language, items in raw.items()
     }
-    return [*report(parsed, current, wrong_cost), ""]
+
+
+def report_for_model(
+    model: Path, current: tuple[float, float] = CURRENT, wrong_cost: float = WRONG_COST
+) -> list[str]:
+    """The sections `make eval` writes into docs/nlu-evaluation.md."""
+    held_out, real = views(parse_all(model)), parse_real(model)
+    lines = report(held_out, current, wrong_cost)
+    if real:
+        lines += ["", *real_report(views(real), current, best_setting(held_out, wrong_cost))]
+    return [*lines, ""]
 
 
 def main() -> None:
@@ -264,15 +323,16 @@ def main() -> None:
         from rasa.utils.log_utils import configure_structlog
 
         configure_structlog(logging.WARNING)
-        raw = parse_all(args.model)
+        raw = {"held_out": parse_all(args.model), "real": parse_real(args.model)}
         if args.parses:
             args.parses.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    parsed = {
-        language: [classifier_view(gold, parse) for gold, parse in items]
-        for language, items in raw.items()
-    }
     current = (args.current[0], args.current[1])
-    print("\n".join(report(parsed, current, args.wrong_cost)))
+    held_out = views(raw["held_out"])
+    lines = report(held_out, current, args.wrong_cost)
+    if raw.get("real"):
+        best = best_setting(held_out, args.wrong_cost)
+        lines += ["", *real_report(views(raw["real"]), current, best)]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

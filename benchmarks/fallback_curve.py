@@ -3,8 +3,10 @@
 Parses tests/nlu/<lang>.yml (never trained on) with a trained model and reads the classifier's
 own top intent and confidence: the first intent_ranking entry that is not ``nlu_fallback``
 (Rasa's FallbackClassifier puts its entry first and keeps the classifier's ranking below it).
-For each FallbackClassifier ``threshold`` and ``ambiguity_threshold`` (the margin between the
-top two) it counts, per language, what a person would get:
+Whether the FallbackClassifier fires is decided on those; when it does not, the answer is the
+intent the whole pipeline returned (components after it may change it). For each
+FallbackClassifier ``threshold`` and ``ambiguity_threshold`` (the margin between the top two)
+it counts, per language, what a person would get:
 
 - right: the top intent is the gold intent and the message is not sent to the fallback;
 - fallback: the top confidence is below the threshold, or the top two are closer than the margin;
@@ -66,8 +68,8 @@ CURRENT = configured()
 @dataclass(frozen=True)
 class Parsed:
     gold: frozenset[str]  # the intents that answer it (held-out: its one intent)
-    top: str
-    confidence: float
+    top: str  # the answer when the FallbackClassifier does not fire
+    confidence: float  # the classifier's own top confidence
     second: float
     fixed: bool  # one component's decision: the threshold does not apply
     ranking: tuple[tuple[str, float], ...]
@@ -85,11 +87,16 @@ def classifier_view(answers: str | list[str], parse: dict[str, Any]) -> Parsed:
         name = (parse.get("intent") or {}).get("name") or FALLBACK_INTENT
         return Parsed(gold, name, 1.0, 0.0, True, tuple(own))
     second = own[1][1] if len(own) > 1 else 0.0
-    return Parsed(gold, own[0][0], own[0][1], second, False, tuple(own))
+    # When the FallbackClassifier did not fire, components after it may have changed the intent
+    # (a request wrapped in small talk, or "not sure"): that is the answer at any threshold at
+    # or above the model's. When it fired, the classifier's top is the best estimate.
+    final = (parse.get("intent") or {}).get("name") or FALLBACK_INTENT
+    answer = own[0][0] if ranking[0][0] == FALLBACK_INTENT else final
+    return Parsed(gold, answer, own[0][1], second, False, tuple(own))
 
 
 def falls_back(item: Parsed, threshold: float, margin: float) -> bool:
-    if item.fixed:
+    if item.fixed or item.top == FALLBACK_INTENT:
         return item.top == FALLBACK_INTENT
     return item.confidence < threshold or item.confidence - item.second < margin
 

@@ -6,6 +6,8 @@
    held-out files, with training time and parse time.
 4. Real questions (with --model): ../shared/eval/real_questions_dev.yml per language and topic,
    on topic / fallback / wrong (benchmarks/real_questions.py); skipped when the set is missing.
+5. Fallback thresholds (with --model): right / fallback / wrong on the held-out sets at each
+   FallbackClassifier setting (benchmarks/fallback_curve.py).
 Writes docs/nlu-evaluation.md and prints the same tables. With --real-questions-only, only table 4
 is printed (and written to --out when given), e.g. to paste a before/after figure.
 """
@@ -25,7 +27,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.log_utils import configure_structlog
 
-from benchmarks import real_questions
+from benchmarks import fallback_curve, real_questions
 from bot import PROJECT_ROOT
 from bot.evaluation import Example, Scores, load_examples, parse_with_model, score
 from bot.texts import LANGUAGES
@@ -185,6 +187,7 @@ def main() -> None:
         gap = results["en"].intent_macro_f1 - results["es"].intent_macro_f1
         report += [f"Spanish macro-F1 minus English: {-gap:+.3f}.", ""]
         report += real_questions.report(args.model)
+        report += fallback_curve.report_for_model(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if not args.skip_cv:

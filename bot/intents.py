@@ -9,3 +9,10 @@ from bot import content
 def domain_intents() -> frozenset[str]:
     """Every intent the domain declares (buttons and answers may only use these)."""
     return frozenset(content.read(content.DOMAIN)["intents"])
+
+
+# Intents only a button sends, never typed: "Something else" under a "did you mean" reply
+# (bot/replies/fallback.py). They have no training examples on purpose: trained, the classifier
+# would pick them for real messages. tests/test_nlu_data.py accepts exactly these without
+# examples; `rasa data validate` (Rasa 3.6) prints a warning for them that does not fail it.
+BUTTON_ONLY_INTENTS = frozenset({"something_else"})

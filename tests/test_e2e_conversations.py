@@ -81,12 +81,21 @@ def test_another_language_gets_a_bilingual_answer(assistant: Assistant) -> None:
 def test_spanish_fallback_offers_topics(assistant: Assistant) -> None:
     """The fallback's reply in Spanish. Which odd sentences a trained model gives up on changes
     with every retraining, so the fallback intent is sent as a payload here; when the model
-    falls back is measured by the held-out NLU evaluation (docs/nlu-evaluation.md)."""
+    falls back is measured by the held-out NLU evaluation (docs/nlu-evaluation.md). A payload
+    has no classifier ranking, so the main topics are offered; "Otra cosa" then gets the
+    call-back form and LevelUpAJC.org instead of another guess."""
     sender = assistant.new_sender()
     assistant.say(sender, "hola")
     reply = assistant.say(sender, "/nlu_fallback")
     assert "otra forma" in reply[0]["text"]
-    assert len(reply[0].get("buttons", [])) >= 4
+    buttons = {button["title"]: button["payload"] for button in reply[0].get("buttons", [])}
+    assert buttons["Centro de empleo más cercano"] == "/find_ajc"
+    assert buttons["Otra cosa"] == "/something_else"
+    assert buttons["Hablar con una persona"] == "/human_handoff"
+    assert len(buttons) == 6
+    reply = assistant.say(sender, buttons["Otra cosa"])
+    assert "LevelUpAJC.org" in reply[0]["text"] and "sigo sin entender" in reply[0]["text"]
+    assert "/request_referral" in [button["payload"] for button in reply[0].get("buttons", [])]
 
 
 # Hours and phone of a named center. The intent comes as a payload, so these check what the

@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
 from bot.directory import LocationProblem, load_directory
-from bot.intents import domain_intents
+from bot.intents import BUTTON_ONLY_INTENTS, domain_intents
 from bot.knowledge.words import resolve_sector
 from bot.textnorm import fold
 
@@ -32,9 +32,11 @@ HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 LANGUAGES = ("en", "es")
 OTHER = "other"  # languages the assistant does not speak
 FOLDERS = (*LANGUAGES, OTHER)
-# Every intent of the domain is trained in English and Spanish, except the other-language one.
+# Every intent of the domain is trained in English and Spanish, except the other-language one
+# and the intents only a button sends (bot.intents.BUTTON_ONLY_INTENTS: trained, the classifier
+# would pick them for typed messages).
 OTHER_INTENTS = ("unsupported_language",)
-INTENTS = tuple(sorted(domain_intents() - set(OTHER_INTENTS)))
+INTENTS = tuple(sorted(domain_intents() - set(OTHER_INTENTS) - BUTTON_ONLY_INTENTS))
 ENTITY_TYPES = {"zip", "place", "sector", "referral_field"}
 # The answers of the call-back form that a correction can name (actions/referral.py clears the
 # slot referral_<value>).

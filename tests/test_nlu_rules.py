@@ -11,7 +11,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.language_tagger import LanguageTagger
-from bot.nlu.small_talk import SmallTalkGuard
+from bot.nlu.small_talk import REQUEST_FLOOR, SmallTalkGuard
 from bot.nlu.topic_router import GROUPS_INTENT, PROGRAMS_INTENT, TopicRouter
 
 
@@ -121,12 +121,14 @@ def test_an_employer_asking_about_a_hiring_event_keeps_the_employer_answer() -> 
 def test_a_request_wrapped_in_small_talk_is_answered_as_the_request(
     text: str, small_talk: str, runner_up: str
 ) -> None:
-    message = after_our_components(text, small_talk, 0.9, (runner_up, 0.06), ("thank", 0.02))
+    weight = REQUEST_FLOOR + 0.01
+    message = after_our_components(text, small_talk, 0.9, (runner_up, weight), ("thank", 0.02))
     assert intent_of(message) == runner_up
 
 
 def test_a_request_the_classifier_gives_no_other_topic_for_is_not_answered_as_small_talk() -> None:
-    message = after_our_components("bye, i got fired", "goodbye", 0.99, ("greet", 0.005))
+    weak = ("ask_unemployment", REQUEST_FLOOR - 0.01)
+    message = after_our_components("bye, i got fired", "goodbye", 0.99, ("greet", 0.3), weak)
     assert intent_of(message) == "nlu_fallback"
 
 
@@ -142,13 +144,13 @@ def test_a_request_the_classifier_gives_no_other_topic_for_is_not_answered_as_sm
     ],
 )
 def test_small_talk_stays_small_talk(text: str, small_talk: str) -> None:
-    message = after_our_components(text, small_talk, 0.9, ("job_search", 0.06))
+    message = after_our_components(text, small_talk, 0.4, ("job_search", REQUEST_FLOOR + 0.1))
     assert intent_of(message) == small_talk
 
 
 def test_in_spanish_plus_a_request_switches_the_language_and_answers() -> None:
     message = after_our_components(
-        "en español por favor, donde queda la oficina de empleo", "change_language", 0.8,
-        ("find_ajc", 0.15),
+        "en español por favor, donde queda la oficina de empleo", "change_language", 0.4,
+        ("find_ajc", REQUEST_FLOOR + 0.1),
     )  # fmt: skip
     assert intent_of(message) == "find_ajc" and language_of(message) == "es"

@@ -148,7 +148,9 @@ def conversations_of(sender_id: str, events: Iterable[Event]) -> list[Conversati
         elif event.type_name == "active_loop":
             active_form = data.get("name")
         elif event.type_name == "action" and last is not None:
-            if data.get("name") in FALLBACK_ACTIONS:
+            # A button ("Something else") answered by the fallback is not a message the
+            # assistant could not understand.
+            if data.get("name") in FALLBACK_ACTIONS and last.typed:
                 last.fallback = True
         elif event.type_name == "bot" and last is not None:
             last.asked = _asks(dict(data))

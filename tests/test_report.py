@@ -36,6 +36,7 @@ from bot.__main__ import main
 from bot.conversations.store import EVENTS
 from bot.directory import load_directory
 from bot.referrals import get_referral
+from bot.replies.fallback import fallback_replies
 from bot.report.cli import period_from
 from bot.report.conversations import Message, conversations_of
 from bot.report.events import Event
@@ -53,7 +54,8 @@ from bot.tracker_store import MaskingSQLTrackerStore
 from devtools.servers import Assistant, running_assistant
 from tests.test_widget_browser import launch_chromium
 
-SPANISH_REPHRASE, ENGLISH_REPHRASE = "otra forma", "say it another way"
+# The start of the fallback's reply ("not sure I understood, did you mean ...?").
+SPANISH_REPHRASE, ENGLISH_REPHRASE = "No estoy seguro de haberle entendido", "not sure I understood"
 REFERENCE = re.compile(r"AJC-[A-Z0-9]{4}-[A-Z0-9]{2}")
 PHONE, EMAIL = "(773) 555-0123", "pepe.perez@example.com"
 # Contact data given to the call-back form: none of it may reach the report.
@@ -64,7 +66,7 @@ FORM_SECRETS = ("312-555-0147", "3125550147", "Maria", "sam@lakeview-logistics.e
 # what the model does); everything else below goes through the running assistant.
 SPANISH_NONSENSE = f"zxqv blorpp {PHONE} {EMAIL}"
 ENGLISH_NONSENSE = "purple monkey dishwasher"
-FALLBACK_ACTION = "utter_ask_rephrase"
+FALLBACK_ACTION = "action_did_you_mean"
 # Confident wrong answers, and what the person wrote next, written through the store for the
 # same reason: the issue's examples of small talk winning over a request. A turn followed by a
 # rephrase, by "no, that's not what I asked" or by the "Something else" button is possibly
@@ -129,8 +131,9 @@ async def store_turn(
     """Append one turn to ``sender``'s conversation as Rasa stores it; returns the reply.
 
     The events are those of a real turn (the user message with the model's intent ranking, the
-    response action, its reply rendered from domain.yml in the conversation's language, then
-    listening), saved by the masking store the server uses.
+    response action, its reply in the conversation's language (rendered from domain.yml, or the
+    fallback action's replies from bot/replies), then listening), saved by the masking store
+    the server uses.
     """
     domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
     store = MaskingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tracker_db))
@@ -141,11 +144,19 @@ async def store_turn(
                       "intent_ranking": ranking, "metadata": {}}  # fmt: skip
         tracker.update(UserUttered(text, ranking[0], [], parse_data, input_channel="rest"))
         tracker.update(ActionExecuted(response_name, policy="RulePolicy", confidence=1.0))
-        generator = TemplatedNaturalLanguageGenerator(domain.responses)
-        response = await generator.generate(response_name, tracker, "rest")
-        assert response is not None
-        reply = response.pop("text")
-        tracker.update(BotUttered(reply, response, {"utter_action": response_name}))
+        if response_name == FALLBACK_ACTION:  # a custom action: its replies, from bot/replies
+            language = tracker.get_slot("language")
+            replies = fallback_replies(parse_data, False, language)
+            for sent in replies:
+                buttons = [{"title": title, "payload": payload} for title, payload in sent.buttons]
+                tracker.update(BotUttered(sent.text, {"buttons": buttons}))
+            reply = "\n".join(sent.text for sent in replies)
+        else:
+            generator = TemplatedNaturalLanguageGenerator(domain.responses)
+            response = await generator.generate(response_name, tracker, "rest")
+            assert response is not None
+            reply = response.pop("text")
+            tracker.update(BotUttered(reply, response, {"utter_action": response_name}))
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await store.save(tracker)
     finally:

@@ -10,7 +10,9 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.directory import load_directory
 from bot.nlu.language_tagger import LanguageTagger
+from bot.nlu.locations import LocationExtractor, PlaceMatcher
 from bot.nlu.small_talk import REQUEST_FLOOR, SmallTalkGuard
 from bot.nlu.topic_router import GROUPS_INTENT, PROGRAMS_INTENT, TopicRouter
 
@@ -154,3 +156,15 @@ def test_in_spanish_plus_a_request_switches_the_language_and_answers() -> None:
         ("find_ajc", REQUEST_FLOOR + 0.1),
     )  # fmt: skip
     assert intent_of(message) == "find_ajc" and language_of(message) == "es"
+
+
+def test_a_place_the_gazetteer_knows_replaces_the_classifiers_stray_place_spans() -> None:
+    text = "donde kda la oficina en la villita"
+    message = parsed(text, "find_ajc")
+    stray = {"entity": "place", "start": 10, "end": 12, "value": "la", "extractor": "DIET"}
+    message.set(ENTITIES, [stray])
+    directory = load_directory()
+    names = [name for name, _ in directory.gazetteer()]
+    LocationExtractor(PlaceMatcher(names, directory.not_place_names())).process([message])
+    places = [(e["value"], e["extractor"]) for e in message.get(ENTITIES) if e["entity"] == "place"]
+    assert len(places) == 1 and places[0][1] == "LocationExtractor", places

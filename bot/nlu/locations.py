@@ -98,11 +98,14 @@ class LocationExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             ours = self.add_extractor_name(find_locations(text, self._matcher))
             names = [{"start": start, "end": end} for start, end in self._matcher.not_places(text)]
+            # The classifier's own location spans stay only where the gazetteer found none in
+            # the message: beside an exact match they are noise ("la" of "donde queda la
+            # oficina en la villita"), and an unknown place still reaches the "did you mean".
             kept = [
                 entity
                 for entity in message.get(ENTITIES, [])
                 if entity.get("entity") not in LOCATION_ENTITIES
-                or not any(_overlaps(entity, other) for other in ours + names)
+                or not (ours or any(_overlaps(entity, other) for other in names))
             ]
             message.set(ENTITIES, kept + ours, add_to_output=True)
         return messages

@@ -10,9 +10,8 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.directory import load_directory
 from bot.nlu.language_tagger import LanguageTagger
-from bot.nlu.locations import LocationExtractor, PlaceMatcher
+from bot.nlu.locations import LocationExtractor
 from bot.nlu.small_talk import REQUEST_FLOOR, SmallTalkGuard
 from bot.nlu.topic_router import GROUPS_INTENT, PROGRAMS_INTENT, TopicRouter
 
@@ -163,8 +162,6 @@ def test_a_place_the_gazetteer_knows_replaces_the_classifiers_stray_place_spans(
     message = parsed(text, "find_ajc")
     stray = {"entity": "place", "start": 10, "end": 12, "value": "la", "extractor": "DIET"}
     message.set(ENTITIES, [stray])
-    directory = load_directory()
-    names = [name for name, _ in directory.gazetteer()]
-    LocationExtractor(PlaceMatcher(names, directory.not_place_names())).process([message])
+    LocationExtractor.build().process([message])
     places = [(e["value"], e["extractor"]) for e in message.get(ENTITIES) if e["entity"] == "place"]
     assert len(places) == 1 and places[0][1] == "LocationExtractor", places

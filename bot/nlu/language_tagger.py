@@ -12,18 +12,14 @@ Words no language list knows ("zxqv blorp") go to the fallback unless the classi
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import decide, normalize_language_tag, warm_up
 from bot.language.gibberish import is_gibberish
+from bot.nlu.component import MessageRule
 from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX, set_intent
 from bot.nlu.locations import LOCATION_ENTITIES
 from bot.nlu.topic_router import PROGRAM_ENTITY
@@ -57,17 +53,11 @@ def metadata_language(message: Message) -> object:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageTagger(GraphComponent, EntityExtractorMixin):
+class LanguageTagger(MessageRule, EntityExtractorMixin):
     """Adds the ``language`` entity and routes other languages to ``unsupported_language``."""
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageTagger:
+    def build(cls) -> LanguageTagger:
         warm_up()
         return cls()
 

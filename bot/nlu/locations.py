@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import spacy
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -23,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
 from bot.directory import load_directory
+from bot.nlu.component import MessageRule
 from bot.textnorm import fold
 
 ZIP_PATTERN = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
@@ -75,20 +73,14 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LocationExtractor(GraphComponent, EntityExtractorMixin):
+class LocationExtractor(MessageRule, EntityExtractorMixin):
     """Deterministic ZIP and place entities; they replace overlapping guesses from DIET."""
 
     def __init__(self, matcher: PlaceMatcher) -> None:
         self._matcher = matcher
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LocationExtractor:
+    def build(cls) -> LocationExtractor:
         directory = load_directory()
         names = [name for name, _ in directory.gazetteer()]
         return cls(PlaceMatcher(names, directory.not_place_names()))

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import content
 from bot.knowledge import resolve
 from bot.knowledge.store import WORD_LISTS
+from bot.nlu.component import MessageRule
 from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX
 from bot.textnorm import fold_words
 
@@ -64,18 +62,8 @@ def request_intent(ranking: list[dict[str, Any]], small_talk: frozenset[str]) ->
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SmallTalkGuard(GraphComponent):
+class SmallTalkGuard(MessageRule):
     """Answers a request wrapped in small talk as the request (see the module docstring)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SmallTalkGuard:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         small_talk, _ = vocabulary()

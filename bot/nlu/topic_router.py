@@ -18,18 +18,14 @@ both exactly, so:
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import resolve
 from bot.knowledge.words import named_span
+from bot.nlu.component import MessageRule
 from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX, set_intent
 
 PROGRAMS_INTENT = "ask_partnership_programs"
@@ -68,18 +64,8 @@ def route(intent: str | None, text: str) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class TopicRouter(GraphComponent, EntityExtractorMixin):
+class TopicRouter(MessageRule, EntityExtractorMixin):
     """Sets the program or group topic a message names (see the module docstring)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicRouter:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import ActionFindAjc, ActionListAjcs
+from tests.trackers import action_tracker
 
 
 def tracker(
@@ -19,20 +20,7 @@ def tracker(
     text: str = "",
     entities: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    return Tracker(
-        sender_id="test",
-        slots={"language": None, "location": None, "sector": None, **slots},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 1.0},
-            "entities": entities or [],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    return action_tracker(slots=slots, intent=intent, text=text, entities=entities)
 
 
 def run(action: Any, slots: dict[str, Any], intent: str = "find_ajc") -> tuple[list[str], list]:

@@ -20,6 +20,7 @@ from bot.replies.fallback import (
     likely_topics,
 )
 from bot.texts import render
+from tests.trackers import action_tracker
 
 FALLBACK_THRESHOLD = 0.3
 
@@ -49,16 +50,7 @@ def tracker(latest: dict, language: str, before: list[dict] | None = None) -> Tr
         events += [user(parse), {"event": "action", "name": "utter_x"}]
         events.append({"event": "action", "name": "action_listen"})
     events.append(user(latest))
-    return Tracker(
-        sender_id="test",
-        slots={"language": language, "location": None, "sector": None},
-        latest_message=latest,
-        events=events,
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    return action_tracker(slots={"language": language}, latest=latest, events=events)
 
 
 def reply(latest: dict, language: str, before: list[dict] | None = None) -> dict[str, Any]:

@@ -5,28 +5,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import ActionAnswerProgram
+from tests.trackers import action_tracker
 
 
 def run(
     intent: str, language: str, entities: list[dict] | None = None, sector_slot: str | None = None
 ) -> list[dict]:
-    tracker = Tracker(
-        sender_id="test",
-        slots={"language": language, "location": None, "sector": sector_slot},
-        latest_message={
-            "text": "",
-            "intent": {"name": intent, "confidence": 1.0},
-            "entities": entities or [],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
+    tracker = action_tracker(
+        slots={"language": language, "sector": sector_slot}, intent=intent, entities=entities
     )
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionAnswerProgram().run(dispatcher, tracker, {}))

@@ -22,6 +22,7 @@ from actions.referral import (
     ValidateReferralForm,
 )
 from bot.referrals import get_referral, list_referrals
+from tests.trackers import action_tracker
 
 SEEKER_ES = {
     "language": "es",
@@ -51,20 +52,13 @@ def tracker(
     entities: list | None = None,
     events: list | None = None,
 ) -> Tracker:
-    all_slots = {slot: None for slot in FORM_SLOTS} | {"language": None, "sector": None} | slots
-    return Tracker(
-        sender_id="form-test",
-        slots=all_slots,
-        latest_message={
-            "text": "",
-            "intent": {"name": intent, "confidence": 1.0},
-            "entities": entities or [],
-        },
-        events=events or [],
-        paused=False,
-        followup_action=None,
+    return action_tracker(
+        slots={slot: None for slot in FORM_SLOTS} | slots,
+        intent=intent,
+        entities=entities,
+        events=events,
         active_loop={"name": "referral_form"},
-        latest_action_name="action_listen",
+        sender_id="form-test",
     )
 
 

@@ -11,6 +11,10 @@ def domain_intents() -> frozenset[str]:
     return frozenset(content.read(content.DOMAIN)["intents"])
 
 
+# Conversation, not a request: what a greeting, thanks, yes/no or "are you a bot?" says. The
+# small-talk rule, the topic router and the did-you-mean fallback all start from this list.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
+
 # Intents only a button sends, never typed: "Something else" under a "did you mean" reply
 # (bot/replies/fallback.py). They have no training examples on purpose: trained, the classifier
 # would pick them for real messages. tests/test_nlu_data.py accepts exactly these without

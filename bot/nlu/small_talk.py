@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import content
+from bot.intents import SMALL_TALK
 from bot.knowledge import resolve
 from bot.knowledge.store import WORD_LISTS
 from bot.nlu.component import MessageRule
@@ -33,18 +34,21 @@ FALLBACK_INTENT = "nlu_fallback"
 REQUEST_FLOOR = 0.5
 
 
+# A language name ("English please") is small talk too when nothing else is asked.
+SMALL_TALK_HERE = SMALL_TALK | {"change_language"}
+
+
 @content.cached
-def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
-    """The small-talk intents and the request phrases (folded, both languages)."""
+def request_phrases() -> tuple[str, ...]:
+    """The request words and phrases of both languages, folded."""
     data = content.read(content.REQUEST_WORDS)
-    phrases = {fold_words(word) for words in data["words"].values() for word in words}
-    return frozenset(data["small_talk_intents"]), tuple(sorted(phrases))
+    return tuple(sorted({fold_words(word) for words in data["words"].values() for word in words}))
 
 
 def carries_request(text: str) -> bool:
     """Whether ``text`` names something people ask a job center for."""
     padded = f" {fold_words(text)} "
-    if any(f" {phrase} " in padded for phrase in vocabulary()[1]):
+    if any(f" {phrase} " in padded for phrase in request_phrases()):
         return True
     return any(resolve(kind, text) is not None for kind in WORD_LISTS)
 
@@ -66,13 +70,12 @@ class SmallTalkGuard(MessageRule):
     """Answers a request wrapped in small talk as the request (see the module docstring)."""
 
     def process(self, messages: list[Message]) -> list[Message]:
-        small_talk, _ = vocabulary()
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
-            if text.startswith(BUTTON_PAYLOAD_PREFIX) or intent not in small_talk:
+            if text.startswith(BUTTON_PAYLOAD_PREFIX) or intent not in SMALL_TALK_HERE:
                 continue
             if carries_request(text):
                 ranking = message.get(INTENT_RANKING_KEY) or []
-                message.set(INTENT, request_intent(ranking, small_talk), add_to_output=True)
+                message.set(INTENT, request_intent(ranking, SMALL_TALK_HERE), add_to_output=True)
         return messages

@@ -23,6 +23,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intents import SMALL_TALK
 from bot.knowledge import resolve
 from bot.knowledge.words import named_span
 from bot.nlu.component import MessageRule
@@ -33,24 +34,16 @@ GROUPS_INTENT = "ask_group_services"
 PROGRAM_ENTITY = "program"
 EMPLOYER_PREFIX = "employer_"
 # Intents a named group of people takes over: general requests, small talk and uncertainty.
-GROUP_TAKES_OVER = frozenset(
-    {
-        "job_search",
-        "career_services",
-        "ask_training_funding",
-        "new_arrival_services",
-        "ask_legal_help",
-        "capabilities",
-        "out_of_scope",
-        "nlu_fallback",
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "bot_challenge",
-    }
-)
+GROUP_TAKES_OVER = SMALL_TALK | {
+    "job_search",
+    "career_services",
+    "ask_training_funding",
+    "new_arrival_services",
+    "ask_legal_help",
+    "capabilities",
+    "out_of_scope",
+    "nlu_fallback",
+}
 
 
 def route(intent: str | None, text: str) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.intents import SMALL_TALK
 from bot.replies import Reply, payload
 from bot.texts import catalog, render
 
@@ -29,24 +30,16 @@ HANDOFF_INTENT = "human_handoff"
 REFERRAL_INTENT = "request_referral"
 # Intents never offered as a "did you mean" topic: small talk, conversation control, replies
 # inside the call-back form, and the fallback's own buttons.
-NOT_TOPICS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "bot_challenge",
-        "capabilities",
-        "out_of_scope",
-        "change_language",
-        "unsupported_language",
-        "cancel",
-        "correct_referral",
-        HANDOFF_INTENT,
-        SOMETHING_ELSE_INTENT,
-    }
-)
+NOT_TOPICS = SMALL_TALK | {
+    "capabilities",
+    "out_of_scope",
+    "change_language",
+    "unsupported_language",
+    "cancel",
+    "correct_referral",
+    HANDOFF_INTENT,
+    SOMETHING_ELSE_INTENT,
+}
 # An intent whose button would be another's: a location without the location is "find a center".
 TOPIC_ALIASES = {"inform_location": "find_ajc"}
 # Offered when the ranking holds no likely topic (as the old utter_ask_rephrase did).

@@ -195,16 +195,23 @@ def row_cells(parsed: dict[str, list[Parsed]], threshold: float, margin: float) 
     return " | ".join(cells)
 
 
-def report(
-    parsed: dict[str, list[Parsed]], current: tuple[float, float], wrong_cost: float
-) -> list[str]:
+def columns(parsed: dict[str, list[Parsed]]) -> tuple[str, str, str]:
+    """The per-language column titles, the table rule, and the sizes of the sets."""
     languages = list(parsed)
-    best = best_setting(parsed, wrong_cost)
     head = " | ".join(
         f"{lang} right | {lang} fallback | {lang} wrong | {lang} one click" for lang in languages
     )
     rule = "|---" * (1 + 4 * len(languages)) + "|"
     sizes = ", ".join(f"{len(items)} {lang}" for lang, items in parsed.items())
+    return head, rule, sizes
+
+
+def report(
+    parsed: dict[str, list[Parsed]], current: tuple[float, float], wrong_cost: float
+) -> list[str]:
+    languages = list(parsed)
+    best = best_setting(parsed, wrong_cost)
+    head, rule, sizes = columns(parsed)
     lines = [
         "## Fallback thresholds (held-out)",
         "",
@@ -274,12 +281,7 @@ def real_report(
 ) -> list[str]:
     """The same curve on real people's questions (dev set, never trained on): a check that the
     setting chosen on held-out data also holds on messages written by others."""
-    languages = list(parsed)
-    head = " | ".join(
-        f"{lang} right | {lang} fallback | {lang} wrong | {lang} one click" for lang in languages
-    )
-    rule = "|---" * (1 + 4 * len(languages)) + "|"
-    sizes = ", ".join(f"{len(items)} {lang}" for lang, items in parsed.items())
+    head, rule, sizes = columns(parsed)
     lines = [
         "## Fallback thresholds (real questions, dev set)",
         "",

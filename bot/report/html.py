@@ -7,7 +7,7 @@ were masked before they reached this module.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from bot.report.charts import language_chart, per_day_chart
@@ -186,15 +186,28 @@ def _groups(
     return "".join(parts) or '<p class="empty">None in this period.</p>'
 
 
-def _unanswered(report: Report) -> str:
-    s = report.summary
+def _rate(
+    s: Summary,
+    label: str,
+    flagged: int,
+    rate: float | None,
+    rate_in: Callable[[str | None], float | None],
+) -> str:
+    """ "<label>: N% of typed messages (n of m); English x%, Spanish y%." for one list."""
     by_language = ", ".join(
-        f"{LANGUAGE_LABELS[lang]} {_percent(s.fallback_rate_in(lang))}"
+        f"{LANGUAGE_LABELS[lang]} {_percent(rate_in(lang))}"
         for lang in present_languages(s.typed_by_language)
     )
+    return (
+        f"<p><b>{label}: {_percent(rate)}</b> of typed messages "
+        f"({flagged} of {s.typed_messages}); {escape(by_language)}.</p>"
+    )
+
+
+def _unanswered(report: Report) -> str:
+    s = report.summary
     rate = (
-        f"<p><b>Fallback rate: {_percent(s.fallback_rate)}</b> of typed messages "
-        f"({len(s.fallbacks)} of {s.typed_messages}); {escape(by_language)}.</p>"
+        _rate(s, "Fallback rate", len(s.fallbacks), s.fallback_rate, s.fallback_rate_in)
         if s.typed_messages
         else "<p>No typed messages in this period.</p>"
     )
@@ -217,13 +230,8 @@ def _unanswered(report: Report) -> str:
 
 def _misunderstood(report: Report) -> str:
     s = report.summary
-    by_language = ", ".join(
-        f"{LANGUAGE_LABELS[lang]} {_percent(s.misread_rate_in(lang))}"
-        for lang in present_languages(s.typed_by_language)
-    )
     rate = (
-        f"<p><b>Possibly misunderstood: {_percent(s.misread_rate)}</b> of typed messages "
-        f"({len(s.misread)} of {s.typed_messages}); {escape(by_language)}.</p>"
+        _rate(s, "Possibly misunderstood", len(s.misread), s.misread_rate, s.misread_rate_in)
         if s.typed_messages
         else ""
     )

@@ -10,17 +10,13 @@ held-out intent macro-F1 per language and the real questions' share on topic / f
 from __future__ import annotations
 
 import argparse
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from rasa.core.agent import Agent
 
 from benchmarks import real_questions
 from bot import PROJECT_ROOT
-from bot.evaluation import Example, load_examples, score
+from bot.evaluation import Example, load_examples, parse_with_model, score
 from bot.nlu import small_talk
 from bot.texts import LANGUAGES
 
@@ -41,21 +37,9 @@ def rule(floor: float | None) -> Iterator[None]:
         small_talk.REQUEST_FLOOR, small_talk.carries_request = saved
 
 
-def parser(model: Path) -> Callable[[list[str]], list[dict[str, Any]]]:
-    agent = Agent.load(str(model))
-
-    def parse(texts: list[str]) -> list[dict[str, Any]]:
-        async def parse_all() -> list[dict[str, Any]]:
-            return [await agent.parse_message(text) for text in texts]
-
-        return asyncio.run(parse_all())
-
-    return parse
-
-
 def row(
     label: str,
-    parse: Callable[[list[str]], list[dict[str, Any]]],
+    model: Path,
     held_out: dict[str, list[Example]],
     questions: list[dict],
     topics: dict[str, set[str]],
@@ -63,11 +47,13 @@ def row(
     cells = [label]
     for language in LANGUAGES:
         examples = held_out[language]
-        cells.append(f"{score(examples, parse([e.text for e in examples])).intent_macro_f1:.3f}")
+        parses = parse_with_model(model, [example.text for example in examples])
+        cells.append(f"{score(examples, parses).intent_macro_f1:.3f}")
     for language in LANGUAGES:
         asked = [q for q in questions if q["lang"] == language]
         tally = real_questions.Tally()
-        for question, parsed in zip(asked, parse([q["text"] for q in asked]), strict=True):
+        parses = parse_with_model(model, [question["text"] for question in asked])
+        for question, parsed in zip(asked, parses, strict=True):
             tally.add((parsed.get("intent") or {}).get("name") or "none", topics[question["topic"]])
         total = len(asked)
         cells += [f"{100 * n / total:.0f}%" for n in (tally.on_topic, tally.fallback, tally.wrong)]
@@ -86,7 +72,7 @@ def main() -> None:
         language: load_examples(PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml")
         for language in LANGUAGES
     }
-    parse = parser(model)
+
     print(
         "| small-talk rule | en macro-F1 | es macro-F1 | en on topic | en fallback | en wrong "
         "| es on topic | es fallback | es wrong |\n|" + "---|" * 9
@@ -94,7 +80,7 @@ def main() -> None:
     for floor in (None, *FLOORS):
         with rule(floor):
             label = "off" if floor is None else f"floor {floor}"
-            print(row(label, parse, held_out, questions, topics), flush=True)
+            print(row(label, model, held_out, questions, topics), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +95,15 @@ def score(examples: list[Example], parses: list[dict[str, Any]]) -> Scores:
     )
 
 
+@lru_cache(maxsize=1)
+def _loaded(model: str) -> Agent:
+    """The model last parsed with, kept loaded: a measurement parses several sets in a row."""
+    return Agent.load(model)
+
+
 def parse_with_model(model: str | Path, texts: list[str]) -> list[dict[str, Any]]:
     """Parse ``texts`` with a trained model (NLU only, no tracker), as the server would."""
-    agent = Agent.load(str(model))
+    agent = _loaded(str(model))
 
     async def parse_all() -> list[dict[str, Any]]:
         return [await agent.parse_message(text) for text in texts]

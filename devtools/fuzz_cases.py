@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bot.channels import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
+from bot.channels.checks import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 SEED = 20261124
 WORKERS = 4

@@ -16,13 +16,12 @@ from bot import PROJECT_ROOT
 # Rasa's extension points: input channels, stores named in the endpoints files, NLU components,
 # the hot-path patches, and the NLU evaluation that loads a trained model.
 RASA_ADAPTERS = {
-    "bot/channels.py",
     "bot/evaluation.py",
     "bot/lock_store.py",
     "bot/rasa_patches.py",
     "bot/tracker_store.py",
 }
-RASA_ADAPTER_PACKAGES = ("bot/nlu/",)
+RASA_ADAPTER_PACKAGES = ("bot/channels/", "bot/nlu/")
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from bot.channels import MAX_MESSAGE_CHARS
+from bot.channels.checks import MAX_MESSAGE_CHARS
 from devtools.fuzz_cases import (
     BARRAGE_SECONDS,
     MIN_REST_REQUESTS,

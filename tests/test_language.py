@@ -350,3 +350,23 @@ def test_cli_shows_explicit_requests_and_reads_lines_from_stdin():
     assert "explicit request: en" in out
     assert "'ok'\n  detect: unsure" in out
     assert "decide: new->keep, en->keep, es->keep" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("sí", "es"), ("si", "es"), ("si por favor", "es"), ("Qué es el TPS?", "es"),
+     ("ayuda", "es"), ("dale", "es"), ("yes", "en"), ("yep", "en")],
+)  # fmt: skip
+def test_a_short_first_message_only_one_language_types_starts_that_language(text, language):
+    assert decide(None, text) == language
+
+
+@pytest.mark.parametrize("text", ["sí", "si", "dale", "jaja"])
+def test_a_spanish_short_reply_never_turns_an_english_conversation(text):
+    assert decide("en", text) is None
+    assert START_CONFIDENCE <= detect(text).confidence < SWITCH_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", ["ok", "no", "60629", "Maria Lopez", "yes sí", "Pilsen"])
+def test_neutral_first_messages_start_no_language(text):
+    assert decide(None, text) is None

@@ -10,6 +10,7 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.conversation_context import conversation_language
 from bot.nlu.language_tagger import LanguageTagger
 from bot.nlu.locations import LocationExtractor
 from bot.nlu.small_talk import REQUEST_FLOOR, SmallTalkGuard
@@ -165,3 +166,32 @@ def test_a_place_the_gazetteer_knows_replaces_the_classifiers_stray_place_spans(
     LocationExtractor.build().process([message])
     places = [(e["value"], e["extractor"]) for e in message.get(ENTITIES) if e["entity"] == "place"]
     assert len(places) == 1 and places[0][1] == "LocationExtractor", places
+
+
+def in_conversation(language: str | None, text: str, intent: str) -> Message:
+    """``text`` through our components while the conversation's language is ``language``."""
+    token = conversation_language.set(language)
+    try:
+        return after_our_components(text, intent)
+    finally:
+        conversation_language.reset(token)
+
+
+@pytest.mark.parametrize(("text", "intent"), [("sí", "affirm"), ("Qué es el TPS?", "ask_tps")])
+def test_a_first_message_only_spanish_speakers_write_starts_spanish(text: str, intent: str) -> None:
+    assert language_of(in_conversation(None, text, intent)) == "es"
+
+
+def test_a_spanish_yes_leaves_an_english_conversation_in_english() -> None:
+    assert language_of(in_conversation("en", "sí", "affirm")) is None
+
+
+def test_the_website_language_fills_a_new_conversation_only_when_the_words_do_not_tell() -> None:
+    message = parsed("60608", "inform_location")
+    message.set("metadata", {"language": "es"})
+    token = conversation_language.set(None)
+    try:
+        LanguageTagger().process([message])
+    finally:
+        conversation_language.reset(token)
+    assert language_of(message) == "es"

@@ -54,6 +54,9 @@ DROPPED_LETTER_WEIGHT = 0.8
 SCRIPT_CONFIDENCE = 0.97
 NAME_CONFIDENCE_CAP = 0.6
 ONE_UNKNOWN_WORD_CAP = 0.75
+# Between bot.language.conversation's START_CONFIDENCE (0.65) and SWITCH_CONFIDENCE (0.8):
+# "sí" may start a Spanish conversation, never turn an English one (tests/test_language.py).
+SHORT_REPLY_CONFIDENCE = 0.7
 MIN_EVIDENCE = 0.05
 MIN_MARGIN = 0.01
 MARGIN_SCALE = 0.6
@@ -164,6 +167,15 @@ def detect_cues_only(text: str) -> Detection:
     return _detect(text, statistics=False)
 
 
+def short_reply_detection(words: list[Token], lexicon: Lexicon) -> Detection:
+    """A message of short replies only: the language they all lean to ("sí", "si dale"), else
+    unsure ("ok", "yes sí"), confident enough to start a conversation but never to switch."""
+    leanings = {lexicon.short_reply_language(w.lower, w.bare) for w in words} - {None}
+    if len(leanings) != 1:
+        return Detection("unsure", 0.0, "short-reply")
+    return Detection(cast(SlotLanguage, leanings.pop()), SHORT_REPLY_CONFIDENCE, "short-reply")
+
+
 @dataclass
 class Evidence:
     """Evidence per cue and class, and the most confidence the message can earn (names, one
@@ -194,7 +206,7 @@ def evidence(text: str, statistics: bool = True) -> Detection | Evidence:
         # ("Teresa Rojas", "Joseph"), never enough to set or switch one (capped below).
         counted = words
     elif all(lexicon.is_short_reply(w.lower, w.bare) for w in counted):
-        return Detection("unsure", 0.0, "short-reply")
+        return short_reply_detection(counted, lexicon)
 
     found = Evidence({"lexicon": dict.fromkeys(CLASSES, 0.0)})
     known_letters = 0

@@ -39,6 +39,7 @@ class Lexicon:
     neutral_words: frozenset[str] = frozenset()
     neutral_phrases: re.Pattern[str] | None = None
     short_replies: frozenset[str] = frozenset()
+    short_reply_languages: dict[str, str] = field(default_factory=dict)
 
     def lookup(self, lower: str, bare: str) -> Entry | None:
         """The entry for a word as typed, else for its accentless form."""
@@ -49,6 +50,10 @@ class Lexicon:
 
     def is_short_reply(self, lower: str, bare: str) -> bool:
         return lower in self.short_replies or bare in self.short_replies
+
+    def short_reply_language(self, lower: str, bare: str) -> str | None:
+        """The language a short reply belongs to ("sí": es), None for shared ones ("ok")."""
+        return self.short_reply_languages.get(lower) or self.short_reply_languages.get(bare)
 
 
 def _words(values: object, section: str) -> list[str]:
@@ -99,9 +104,23 @@ def build(data: dict) -> Lexicon:
     if phrases:
         alternatives = "|".join(re.escape(strip_accents(p)) for p in phrases)
         pattern = re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
-    short = frozenset(_words(data.get("short_replies", []), "short_replies"))
+    short = set(_words(data.get("short_replies", []), "short_replies"))
+    leaning: dict[str, str] = {}
+    for language in ("en", "es"):
+        section = f"short_replies_{language}"
+        for word in _words(data.get(section, []), section):
+            leaning.setdefault(word, language)
+            leaning.setdefault(strip_accents(word), language)
+    short |= set(leaning)
     neutral_all = neutral_words | {strip_accents(w) for w in neutral_words}
-    return Lexicon(exact, bare, neutral_all, pattern, short | {strip_accents(w) for w in short})
+    return Lexicon(
+        exact,
+        bare,
+        neutral_all,
+        pattern,
+        frozenset(short | {strip_accents(w) for w in short}),
+        leaning,
+    )
 
 
 @content.cached

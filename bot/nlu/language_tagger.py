@@ -1,10 +1,12 @@
 """Decide the conversation language on every message, before the reply is chosen.
 
-The decision (``bot.language.decide``: an explicit request or a confident detection, else the
-language the website sent as metadata) becomes a ``language`` entity that the ``language`` slot
-maps from. When a message is not decisive ("ok", "60608", an emoji) no entity is emitted, so the
-slot keeps the conversation's language: stickiness comes from slot semantics, with no extra call
-to the action server. A message in a language we do not speak gets the intent
+The decision (``bot.language.decide`` with the conversation's current language, which
+``bot.nlu.conversation_context`` makes visible: an explicit request or a confident detection,
+a weaker one for a conversation's first message, else the language the website sent as
+metadata) becomes a ``language`` entity that the ``language`` slot maps from. When a message is
+not decisive ("ok", "60608", an emoji) no entity is emitted, so the slot keeps the
+conversation's language: stickiness comes from slot semantics, with no extra call to the action
+server. A message in a language we do not speak gets the intent
 ``unsupported_language``, whose reply is in both English and Spanish. Button payloads
 ("/find_ajc") are not language: they keep the conversation's language or carry their own.
 Words no language list knows ("zxqv blorp") go to the fallback unless the classifier is sure.
@@ -20,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import decide, normalize_language_tag, warm_up
 from bot.language.gibberish import is_gibberish
 from bot.nlu.component import MessageRule
+from bot.nlu.conversation_context import conversation_language
 from bot.nlu.intent import BUTTON_PAYLOAD_PREFIX, set_intent
 from bot.nlu.locations import LOCATION_ENTITIES
 from bot.nlu.topic_router import PROGRAM_ENTITY
@@ -30,10 +33,6 @@ FALLBACK_INTENT = "nlu_fallback"
 # Keyboard mashing ("zxqv blorp") is sent to the fallback unless the classifier is this sure:
 # a typo such as "trabjo" is unknown to the word lists but still confidently understood.
 GIBBERISH_TRUST = 0.6
-# decide() needs the conversation's current language, which NLU cannot see. Any known language
-# gives the same answer (tests/test_language.py checks it): only explicit requests and confident
-# detections. A new conversation's weaker first guess is therefore not used here.
-ESTABLISHED = "en"
 
 
 def without_locations(message: Message, text: str) -> str:
@@ -50,6 +49,20 @@ def metadata_language(message: Message) -> object:
     """The language the website sent with the message, if any."""
     metadata = message.get("metadata") or {}
     return metadata.get("language") if isinstance(metadata, dict) else None
+
+
+def message_language(words: str, from_site: object) -> str | None:
+    """The language this message gives the conversation, or None to keep it.
+
+    A new conversation takes weaker evidence ("sí", "qué es el TPS?") and fills from the
+    website's language; a conversation with a language switches only on an explicit request or
+    a confident detection, or when the website sends a language again (the widget does so only
+    when the person toggles English/Español).
+    """
+    current = conversation_language.get()
+    if current is None:
+        return decide(None, words, from_site)
+    return decide(current, words) or normalize_language_tag(from_site)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -70,9 +83,7 @@ class LanguageTagger(MessageRule, EntityExtractorMixin):
             intent = message.get(INTENT) or {}
             if is_gibberish(words) and intent.get("confidence", 0.0) < GIBBERISH_TRUST:
                 set_intent(message, FALLBACK_INTENT)
-            language = decide(ESTABLISHED, words) or normalize_language_tag(
-                metadata_language(message)
-            )
+            language = message_language(words, metadata_language(message))
             if language is None:
                 continue
             entity = {"entity": "language", "start": 0, "end": len(text), "value": language}

@@ -8,18 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, send
+from actions.common import earlier_turns, language_of, send
 from bot.replies.fallback import FALLBACK_INTENT, SOMETHING_ELSE_INTENT, fallback_replies
 
 MISSES = frozenset({FALLBACK_INTENT, SOMETHING_ELSE_INTENT})
-
-
-def previous_user_intent(tracker: Tracker) -> str | None:
-    """The intent of the user message before the latest one (None in a new conversation)."""
-    users = [event for event in tracker.events if event.get("event") == "user"]
-    if len(users) < 2:
-        return None
-    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
 
 
 class ActionDidYouMean(Action):
@@ -31,7 +23,8 @@ class ActionDidYouMean(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        missed_before = previous_user_intent(tracker) in MISSES
+        turns = earlier_turns(tracker)
+        missed_before = bool(turns) and turns[0].intent in MISSES
         send(
             dispatcher,
             fallback_replies(tracker.latest_message, missed_before, language_of(tracker)),

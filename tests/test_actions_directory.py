@@ -154,3 +154,33 @@ def test_where_is_a_named_center_answers_for_it_instead_of_unknown_place() -> No
     messages, events = ask("where is truman college", "en", intent="find_ajc", location="Truman")
     assert "Truman College" in messages[0]["text"] and "1145 W. Wilson Ave" in messages[0]["text"]
     assert events == [SlotSet("location", None)]
+
+
+# ---------------------------------------------------------- follow-ups that name no center
+
+
+def follow_up(text: str, language: str, before_text: str, before_action: str) -> list[str]:
+    """What a person reads after ``text`` (ask_hours, no place) right after ``before_text``."""
+    earlier = {"text": before_text, "intent": {"name": "find_ajc"}, "entities": []}
+    latest = {"text": text, "intent": {"name": "ask_hours", "confidence": 0.9}, "entities": []}
+    events = [
+        {"event": "user", "text": before_text, "parse_data": earlier},
+        {"event": "action", "name": before_action},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest},
+    ]
+    dispatcher = CollectingDispatcher()
+    conversation = action_tracker(slots={"language": language}, latest=latest, events=events)
+    asyncio.run(ActionFindAjc().run(dispatcher, conversation, {}))
+    return [message["text"] for message in dispatcher.messages]
+
+
+def test_their_hours_right_after_a_named_center_are_that_centers() -> None:
+    messages = follow_up("and their phone?", "en", "where is truman college", "action_find_ajc")
+    assert "American Job Center at Truman College" in messages[0]
+    assert "Phone and opening hours: not in my records yet" in messages[0]
+
+
+def test_su_horario_after_another_answer_asks_which_center() -> None:
+    messages = follow_up("y su horario?", "es", "donde queda truman", "action_answer_program")
+    assert "¿De qué centro me habla" in messages[0] and "Dirección" not in "".join(messages)

@@ -112,6 +112,10 @@ def test_non_latin_script_is_a_strong_cue():
         "cambiar a español",
         "no hablo ingles",
         "I don't speak English",
+        "hablo muy poco inglés",
+        "say that in Spanish",
+        "repitelo en español porfa",
+        "entiendo un poco de ingles",
         "Hi. Can we speak in Spanish? I need help with my resume",
     ],
 )
@@ -131,6 +135,8 @@ def test_requests_for_spanish(text):
         "do you speak english?",
         "switch to english",
         "i don't speak spanish",
+        "I only speak a little Spanish",
+        "dimelo en ingles",
         "no spanish",
     ],
 )

@@ -36,6 +36,7 @@ _VERBS = (
     r"|hablame|hableme|hablo|hablamos|escribir|escribe|escriba|escribeme|escribame|responde"
     r"|responda|respondeme|contesta|conteste|contestame|seguir|sigamos|continuar|traducir|traduce"
     r"|prefer|prefiero|preferiria|quiero|want|can|could|puede|puedes|podemos|podria|do you"
+    r"|say|repeat|tell|put|dime|dimelo|decir|decirlo|repite|repitelo|repetir|ponlo|pon"
 )
 _VERB_REQUEST = re.compile(rf"\b(?:{_VERBS})\b(?:\s\S+){{0,4}}?\s{_LANG}\b")
 _NEGATION = re.compile(
@@ -43,6 +44,11 @@ _NEGATION = re.compile(
     r"(?:(?:speak|understand|read|write|hablo|entiendo|se|habla|hablamos|entendemos|leo|escribo"
     r"|mucho|much|very|well|bien|good|muy|tanto|in|en|i|yo)\s){0,3}"
     rf"{_LANG}\b"
+)
+# "hablo poco inglés", "I speak very little Spanish": the person asks for the other language.
+_LITTLE = re.compile(
+    r"\b(?:speak|understand|read|hablo|entiendo|leo|se)\s(?:(?:only|solo|muy|very|un|a)\s){0,2}"
+    rf"(?:poco|poquito|little|bit)\s(?:(?:de|of)\s)?{_LANG}\b"
 )
 # Messages about learning a language, or about what someone else speaks, ask for nothing.
 _NOT_A_REQUEST_WORDS = """
@@ -71,7 +77,7 @@ def explicit_request(text: str) -> Language | None:
         words = sentence.split()
         if _NOT_A_REQUEST.intersection(words):
             continue
-        if match := _NEGATION.search(sentence):
+        if match := _NEGATION.search(sentence) or _LITTLE.search(sentence):
             return _OPPOSITE[_NAME_TO_CODE[match.group("lang")]]
         for pattern in _ALONE:
             if match := pattern.match(sentence):

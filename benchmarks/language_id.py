@@ -130,6 +130,23 @@ def chat_report(rows: list[tuple[str, str]]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def first_message_report(rows: list[tuple[str, str]]) -> None:
+    """What a new conversation's first message sets (decide with no language yet), for the
+    English and Spanish messages of at most three words, and which unsure items start one."""
+    print("\n## (a2) first messages: decide(None, text) on chat items of 1-3 words")
+    short = [(text, label) for text, label in rows if len(text.split()) <= 3]
+    for label in LANGUAGES:
+        items = [text for text, item_label in short if item_label == label]
+        right = [text for text in items if decide(None, text) == label]
+        missed = [text for text in items if text not in right]
+        print(f"- {label}: {len(right)}/{len(items)} ({pct(len(right), len(items))} %)", end="")
+        print(f"; missed: {', '.join(repr(t) for t in missed) or 'none'}")
+    starts = [(text, decide(None, text)) for text, label in short if label == "unsure"]
+    started = [f"{text!r} -> {language}" for text, language in starts if language]
+    print(f"- unsure items that start a language: {len(started)}/{len(starts)}:", end=" ")
+    print(", ".join(started))
+
+
 def lingua_report() -> None:
     print("\n## (b1) lingua test data (right answer: en, es, or other for pt/fr/it/ca)")
     print("Cells: % correct; for pt/fr/it/ca also '% taken for Spanish'; en/es '% unsure'.")
@@ -280,6 +297,7 @@ def main() -> None:
     print("# Language-ID benchmark (answer: en / es / other)")
     print(f"candidates for restricted detectors: {', '.join(models.CANDIDATES)}")
     chat_report(chat)
+    first_message_report(chat)
     lingua_report()
     spanish_miss_report()
     workforce_report(load_workforce())

@@ -24,6 +24,7 @@ import logging
 from asyncio import CancelledError
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 import aiohttp
 import sqlalchemy as sa
@@ -40,6 +41,7 @@ from bot.channels.checks import (
     MAX_MESSAGE_CHARS,
     Handler,
     clean_text,
+    reply_language,
     too_long_reply,
 )
 from bot.conversations import opt_outs
@@ -83,6 +85,29 @@ class TwilioSettings:
             webhook_url=credentials.get("webhook_url") or None,
             api_base=str(credentials.get("api_base") or "https://api.twilio.com").rstrip("/"),
         )
+
+
+def form_fields(request: Request) -> dict[str, list[str]]:
+    """The webhook's form fields, empty ones included: Twilio signs "Body=" too, which Sanic's
+    ``request.form`` leaves out (a location or a photo has an empty body)."""
+    try:
+        return parse_qs(request.body.decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return {}
+
+
+def field(fields: dict[str, list[str]], name: str) -> str:
+    values = fields.get(name)
+    return values[0] if values else ""
+
+
+def conversations_engine(store: Any) -> sa.engine.Engine:
+    """The database of the SQL tracker store (inside Rasa's fail-safe wrapper): the opt-outs
+    are kept beside the conversations (bot.conversations.opt_outs)."""
+    engine = getattr(getattr(store, "_tracker_store", store), "engine", None)
+    if engine is None:
+        raise RuntimeError("the twilio channel needs the SQL tracker store of endpoints.yml")
+    return engine
 
 
 class CollectedReplies(OutputChannel):
@@ -130,33 +155,40 @@ class TwilioChannel(TwilioInput):
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body) > MAX_BODY_BYTES:
                 return response.text("request too large", status=413)
-            if not self.signed(request):
+            fields = form_fields(request)
+            if not self.signed(request, fields):
                 logger.warning("Twilio webhook refused: missing or wrong signature.")
                 return response.text("forbidden", status=403)
-            sender = request.form.get("From") or ""
+            sender = field(fields, "From")
             if not sender or len(sender) > 64 or not sender.isprintable():
                 return response.text("'From' is required", status=400)
-            await self.handle(request, sender, on_new_message)
+            await self.handle(request, fields, sender, on_new_message)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook
 
-    def signed(self, request: Request) -> bool:
+    def signed(self, request: Request, fields: dict[str, list[str]]) -> bool:
         """Twilio's documented check: HMAC-SHA1 of the public URL and the sorted form fields."""
         signature = request.headers.get("X-Twilio-Signature")
         if not signature:
             return False
         url = self.settings.webhook_url or request.url
-        return bool(self.validator.validate(url, request.form, signature))
+        return bool(self.validator.validate(url, fields, signature))
 
-    async def handle(self, request: Request, sender: str, on_new_message: Handler) -> None:
+    async def handle(
+        self,
+        request: Request,
+        fields: dict[str, list[str]],
+        sender: str,
+        on_new_message: Handler,
+    ) -> None:
         """Answer one inbound message: keywords and opt-outs first, then the conversation."""
         store = request.app.ctx.agent.tracker_store
-        engine: sa.engine.Engine = store.engine
+        engine = conversations_engine(store)
         conversation = sms_text.conversation_id(sender, self.settings.sender_key)
         tracker = await store.retrieve(conversation)
         language = tracker.get_slot("language") if tracker else None
-        text = clean_text(request.form.get("Body") or "")
+        text = clean_text(field(fields, "Body"))
         keyword = sms_text.keyword(text) if text else None
         stopped = opt_outs.is_opted_out(engine, conversation)
 
@@ -173,15 +205,15 @@ class TwilioChannel(TwilioInput):
         if keyword and keyword.kind == "help":
             await self.send(sender, [render("sms_help", keyword.language or language)])
             return
-        if request.form.get("Latitude") and request.form.get("Longitude"):
+        if field(fields, "Latitude") and field(fields, "Longitude"):
             await self.send(sender, [render("sms_location", language)])
             return
-        if int(request.form.get("NumMedia") or 0) > 0:
+        if field(fields, "NumMedia") not in ("", "0"):
             await self.send(sender, [render("sms_media", language)])
         if not text:
             return
         if len(text) > MAX_MESSAGE_CHARS:
-            await self.send(sender, [too_long_reply(language)])
+            await self.send(sender, [too_long_reply(reply_language(None, language, text))])
             return
 
         events = [event.as_dict() for event in tracker.events] if tracker else []

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
@@ -87,18 +87,18 @@ class TwilioSettings:
         )
 
 
-def form_fields(request: Request) -> dict[str, list[str]]:
+def form_fields(request: Request) -> RequestParameters:
     """The webhook's form fields, empty ones included: Twilio signs "Body=" too, which Sanic's
     ``request.form`` leaves out (a location or a photo has an empty body)."""
     try:
-        return parse_qs(request.body.decode(), keep_blank_values=True)
+        return RequestParameters(parse_qs(request.body.decode(), keep_blank_values=True))
     except UnicodeDecodeError:
-        return {}
+        return RequestParameters()
 
 
-def field(fields: dict[str, list[str]], name: str) -> str:
-    values = fields.get(name)
-    return values[0] if values else ""
+def field(fields: RequestParameters, name: str) -> str:
+    """The first value of a form field ("" when absent)."""
+    return str(fields.get(name) or "")
 
 
 def conversations_engine(store: Any) -> sa.engine.Engine:
@@ -167,7 +167,7 @@ class TwilioChannel(TwilioInput):
 
         return webhook
 
-    def signed(self, request: Request, fields: dict[str, list[str]]) -> bool:
+    def signed(self, request: Request, fields: RequestParameters) -> bool:
         """Twilio's documented check: HMAC-SHA1 of the public URL and the sorted form fields."""
         signature = request.headers.get("X-Twilio-Signature")
         if not signature:
@@ -178,7 +178,7 @@ class TwilioChannel(TwilioInput):
     async def handle(
         self,
         request: Request,
-        fields: dict[str, list[str]],
+        fields: RequestParameters,
         sender: str,
         on_new_message: Handler,
     ) -> None:

@@ -86,7 +86,7 @@ class ValidateReferralForm(FormValidationAction):
     validate_referral_company = answer_validator(
         "referral_company", free_text("company"), "ref_name_invalid"
     )
-    validate_referral_contact = answer_validator(
+    validate_typed_contact = answer_validator(
         "referral_contact", form.interpret_contact, "ref_contact_invalid"
     )
     validate_referral_area = answer_validator(
@@ -104,6 +104,21 @@ class ValidateReferralForm(FormValidationAction):
     validate_referral_time = answer_validator(
         "referral_time", free_text("preferred_time"), "ref_time_invalid"
     )
+
+    def validate_referral_contact(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict:
+        """Over SMS "yes" to "call you at this number?" gives the number; else as typed."""
+        answered, phone = form.contact_offer_answer(
+            latest_intent(tracker), tracker.latest_message.get("metadata")
+        )
+        if answered:
+            return {"referral_contact": phone}
+        return self.validate_typed_contact(value, dispatcher, tracker, domain)
 
     def validate_referral_confirm(
         self,

@@ -97,7 +97,7 @@ class Masker:
             self._mask_keys(masked, ("text", "metadata"))
             parse_data = masked.get("parse_data")
             if isinstance(parse_data, dict):
-                self._mask_keys(parse_data, ("text",))
+                self._mask_keys(parse_data, ("text", "metadata"))
                 self._mask_entities(parse_data.get("entities"))
         elif kind == "bot":
             self._mask_keys(masked, ("text", "data", "metadata"))

@@ -19,6 +19,7 @@ import requests
 
 from bot import PROJECT_ROOT
 from bot.referrals import Settings
+from devtools.fake_twilio import twilio_environment
 from devtools.ports import free_port
 
 VENV_BIN = Path(sys.executable).parent
@@ -83,11 +84,13 @@ def running_assistant(
     *,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
     tracker_store: str = TRACKER_STORE,
+    twilio_api: str | None = None,
 ) -> Iterator[Assistant]:
     """Both servers on free ports, conversations in a SQLite file under ``workdir``.
 
     ``credentials`` and ``tracker_store`` ("SQL" is Rasa's own) let benchmarks/webhook_fuzz.py
-    compare with stock Rasa.
+    compare with stock Rasa. ``twilio_api`` enables SMS / WhatsApp as ``make run`` does with
+    the Twilio settings, sending through that (fake) Messages API (devtools/fake_twilio.py).
     """
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "conversations.db"
@@ -103,6 +106,18 @@ def running_assistant(
         "AJC_REFERRALS_DB_URL": f"sqlite:///{workdir / 'referrals.db'}",
     }
     env.pop("AJC_REFERRAL_ENDPOINT", None)
+    for name in twilio_environment(""):
+        env.pop(name, None)
+    env.pop("AJC_TWILIO_WEBHOOK_URL", None)
+    if twilio_api is not None:
+        env.update(twilio_environment(twilio_api))
+    channels = workdir / "channels.yml"
+    subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / "channel-credentials"), str(credentials), str(channels)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     commands = [
         [
@@ -124,7 +139,7 @@ def running_assistant(
             "--endpoints",
             str(endpoints),
             "--credentials",
-            str(credentials),
+            str(channels),
             "--cors",
             "*",
         ],

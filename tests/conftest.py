@@ -1,5 +1,6 @@
-"""Shared fixtures: one real assistant (both servers) for all end-to-end tests of a run, and a
-throwaway PostgreSQL server for the tests that compare SQLite with PostgreSQL."""
+"""Shared fixtures: one real assistant (both servers, SMS / WhatsApp enabled against a local fake
+of Twilio's API) for all end-to-end tests of a run, and a throwaway PostgreSQL server for the
+tests that compare SQLite with PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from devtools.fake_twilio import FakeTwilio, running_fake_twilio
 from devtools.ports import free_port
 from devtools.servers import Assistant, running_assistant
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+def twilio() -> Iterator[FakeTwilio]:
+    with running_fake_twilio() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory, twilio: FakeTwilio) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("assistant"), twilio_api=twilio.url) as running:
         yield running
 
 

@@ -52,12 +52,15 @@ def test_masking_reaches_every_place_text_is_stored() -> None:
         [{"entity": "contact", "value": "312-555-0147", "start": 10, "end": 22}],
         metadata={"language": "es", "form": {"note": "ana@example.org"}},
     ).as_dict()
+    # Rasa's parse result repeats the message metadata (an SMS channel's sender phone, say).
+    user["parse_data"]["metadata"] = {"sender_phone": "+13125550147"}
     masker = Masker({"Maria": "[name]"})
     masked = masker.event(user)
     assert masked["text"] == masked["parse_data"]["text"] == "soy [name], [phone]"
     assert masked["parse_data"]["entities"][0]["value"] == "[phone]"
     assert masked["parse_data"]["intent"]["name"] == "inform"
     assert masked["metadata"] == {"language": "es", "form": {"note": "[email]"}}
+    assert masked["parse_data"]["metadata"] == {"sender_phone": "[phone]"}
     assert user["text"] == "soy Maria, 312-555-0147", "the live event is not changed"
 
     bot = masker.event(BotUttered("- Nombre: MARIA\n- Contacto: +13125550147").as_dict())

@@ -47,6 +47,15 @@ UNMASKED = sa.Table(
     sa.Column("sender_id", sa.String(255), primary_key=True),
     sa.Column("since", sa.Float, nullable=False),
 )
+# SMS / WhatsApp senders (by pseudonym, bot.channels.sms_text.conversation_id) who sent STOP:
+# nothing is sent to them until they send START. Kept apart from the events, so the retention
+# period that deletes conversations never forgets an opt-out.
+OPT_OUTS = sa.Table(
+    "sms_opt_outs",
+    METADATA,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("since", sa.Float, nullable=False),
+)
 
 
 class ConversationsConfigError(ValueError):
@@ -54,14 +63,15 @@ class ConversationsConfigError(ValueError):
 
 
 def create_tables(engine: sa.engine.Engine) -> None:
-    """The bookkeeping table (``events`` is Rasa's own, created by its tracker store).
+    """The bookkeeping tables (``events`` is Rasa's own, created by its tracker store).
 
     Several servers may start together; as Rasa does for ``events``, losing that race is fine.
     """
-    try:
-        UNMASKED.create(engine, checkfirst=True)
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
-        logger.warning("Could not create %s (another server may have): %s", UNMASKED.name, error)
+    for table in (UNMASKED, OPT_OUTS):
+        try:
+            table.create(engine, checkfirst=True)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+            logger.warning("Could not create %s (another server may have): %s", table.name, error)
 
 
 def tracker_db_url(

@@ -30,6 +30,10 @@ from bot.replies import Reply
 from bot.replies.referral import not_stored_reply, received_reply
 from bot.textnorm import fold
 
+# A channel that knows the person's phone (SMS, WhatsApp) sends it as message metadata under this
+# key, so the contact question can offer "call you at this number?" instead of asking for it.
+SENDER_PHONE_METADATA = "sender_phone"
+
 
 def form_config() -> dict[str, Any]:
     return content.read(content.REFERRAL_FORM)
@@ -80,6 +84,24 @@ def interpret_language(text: str) -> str | None:
 def interpret_contact(text: str) -> str | None:
     """A phone number (+1XXXXXXXXXX) or an e-mail address found in the answer."""
     return validate_email(text) or validate_phone(text)
+
+
+def sender_phone(metadata: object) -> str | None:
+    """The US phone number the channel says the person writes from, if any."""
+    value = metadata.get(SENDER_PHONE_METADATA) if isinstance(metadata, dict) else None
+    return validate_phone(value) if isinstance(value, str) else None
+
+
+def contact_offer_answer(intent: str | None, metadata: object) -> tuple[bool, str | None]:
+    """Whether the answer is a yes or no to "call you at this number?", and the contact it gives.
+
+    Only when the channel passed the number: "yes" gives that number, "no" gives none (the
+    channel then asks for another phone or e-mail). Any other answer is read as usual.
+    """
+    phone = sender_phone(metadata)
+    if phone is None or intent not in ("affirm", "deny"):
+        return False, None
+    return True, phone if intent == "affirm" else None
 
 
 def interpret_area(text: str) -> str | None:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.language import START_CONFIDENCE, detect, normalize_language_tag
 from bot.texts import LANGUAGES, render
@@ -160,3 +162,14 @@ async def conversation_language(request: Request, sender: str) -> str | None:
         logger.warning("Could not read the conversation language.", exc_info=True)
         return None
     return tracker.get_slot("language") if tracker else None
+
+
+def webhook_blueprint(channel: object) -> Blueprint:
+    """A channel's blueprint with the health check Rasa's channels answer at ``GET /``."""
+    webhook = Blueprint(f"custom_webhook_{type(channel).__name__}", __name__)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook

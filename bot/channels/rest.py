@@ -24,6 +24,7 @@ from bot.channels.checks import (
     parse_body,
     reply_language,
     too_long_reply,
+    webhook_blueprint,
 )
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,7 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(self)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> ResponseStream | HTTPResponse:

@@ -43,6 +43,7 @@ from bot.channels.checks import (
     clean_text,
     reply_language,
     too_long_reply,
+    webhook_blueprint,
 )
 from bot.conversations import opt_outs
 from bot.referrals.form import SENDER_PHONE_METADATA
@@ -145,11 +146,7 @@ class TwilioChannel(TwilioInput):
         return CollectedReplies()
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(self)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

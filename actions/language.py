@@ -17,6 +17,11 @@ from bot.texts import render
 
 CHANGE_LANGUAGE_INTENT = "change_language"
 CHANGED_RESPONSE = "utter_language_changed"
+# Conversational replies say nothing worth reading twice: after a greeting the confirmation
+# alone (which offers the same topics) is the answer.
+NOT_REPEATED = frozenset(
+    {CHANGED_RESPONSE, "utter_greet", "utter_how_can_help", "utter_youre_welcome", "utter_goodbye"}
+)
 # Answers that depend only on the message they answered and the slots, so running them again
 # on that message gives the same answer in the new language. A form's question is asked again
 # by the form itself; responses (utter_*) are rendered by Rasa in the slot's language.
@@ -33,7 +38,7 @@ def last_answer(tracker: Tracker) -> tuple[Turn, str] | None:
         if turn.intent == CHANGE_LANGUAGE_INTENT:
             continue
         answer = turn.actions[0] if turn.actions else ""
-        if answer in REPEATABLE or (answer.startswith("utter_") and answer != CHANGED_RESPONSE):
+        if answer in REPEATABLE or (answer.startswith("utter_") and answer not in NOT_REPEATED):
             return turn, answer
         return None
     return None

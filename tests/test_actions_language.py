@@ -47,9 +47,16 @@ def test_the_nearest_centers_are_repeated_in_spanish() -> None:
 
 
 def test_a_response_is_sent_again_for_rasa_to_render_in_the_new_language() -> None:
-    messages = change_language("en", [user("hola", "greet"), action("utter_greet")])
+    messages = change_language(
+        "en", [user("quiero una persona", "human_handoff"), action("utter_human_handoff")]
+    )
     assert messages[0]["text"] == render("language_changed_repeat", "en")
-    assert messages[1]["response"] == "utter_greet"
+    assert messages[1]["response"] == "utter_human_handoff"
+
+
+def test_after_a_greeting_only_the_change_is_confirmed() -> None:
+    messages = change_language("es", [user("hi", "greet"), action("utter_greet")])
+    assert [m["response"] for m in messages] == ["utter_language_changed"]
 
 
 def test_with_nothing_said_before_the_change_is_confirmed_with_the_topics() -> None:

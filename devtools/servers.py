@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,11 +83,12 @@ def running_assistant(
     *,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
     tracker_store: str = TRACKER_STORE,
+    cors: Sequence[str] = ("*",),
 ) -> Iterator[Assistant]:
     """Both servers on free ports, conversations in a SQLite file under ``workdir``.
 
     ``credentials`` and ``tracker_store`` ("SQL" is Rasa's own) let benchmarks/webhook_fuzz.py
-    compare with stock Rasa.
+    compare with stock Rasa; ``cors`` is the browser origins allowed (``rasa run --cors``).
     """
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "conversations.db"
@@ -126,7 +127,7 @@ def running_assistant(
             "--credentials",
             str(credentials),
             "--cors",
-            "*",
+            *cors,
         ],
     ]
     assistant = Assistant(

@@ -1,5 +1,6 @@
-"""Shared fixtures: one real assistant (both servers) for all end-to-end tests of a run, and a
-throwaway PostgreSQL server for the tests that compare SQLite with PostgreSQL."""
+"""Shared fixtures: one real assistant (both servers) for all end-to-end tests of a run, one that
+allows a single partner website's origin (as production does), and a throwaway PostgreSQL server
+for the tests that compare SQLite with PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,6 +20,22 @@ from devtools.servers import Assistant, running_assistant
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def partner_origin() -> str:
+    """Where the tests serve a partner website: the one origin ``partner_assistant`` allows."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def partner_assistant(
+    tmp_path_factory: pytest.TempPathFactory, partner_origin: str
+) -> Iterator[Assistant]:
+    """An assistant whose CORS list is ``partner_origin`` only (``assistant`` allows any)."""
+    workdir = tmp_path_factory.mktemp("partner-assistant")
+    with running_assistant(workdir, cors=(partner_origin,)) as running:
         yield running
 
 

@@ -13,12 +13,13 @@ import functools
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
+from sanic.request import Request
 from sanic_cors.core import get_cors_origins, try_match
 
 from bot.channels.checks import (
@@ -39,39 +40,39 @@ logger = logging.getLogger(__name__)
 CLIENT_DATA_KEY = "customData"
 
 
-def closed_session_is_refused(
-    handle_request: Callable[..., Awaitable[Any]],
-) -> Callable[..., Awaitable[Any]]:
-    """Engine.io's request handler, answering 400 where it raises for a closed session."""
+def origin_allowed(request: Request, origin: str) -> bool:
+    """Whether the Rasa server's CORS setting (``rasa run --cors``) allows ``origin`` on this
+    request's path: socket.io follows the one list the REST webhook follows."""
+    context = getattr(request.app.ctx, "sanic_cors", None)
+    for path, options in getattr(context, "resources", ()):
+        if try_match(request.path, path):
+            return bool(get_cors_origins(options, origin))
+    return False
+
+
+def guarded(handle_request: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Engine.io's request handler, refusing a browser origin outside the CORS list (403) and
+    answering 400 where it raises for a closed session.
+
+    Rasa 3.6 turns python-engineio's own origin check off (``cors_allowed_origins=[]``, so that
+    only Sanic's CORS extension writes CORS headers; both at once send the header twice, which
+    browsers refuse), and browsers do not apply CORS to WebSockets: without this check any
+    website could open a conversation. Requests without an Origin (not from a browser) pass.
+    """
 
     @functools.wraps(handle_request)
-    async def handle(*args: Any, **kwargs: Any) -> Any:
+    async def handle(request: Request, *args: Any, **kwargs: Any) -> Any:
+        origin = request.headers.get("origin")
+        if origin and not origin_allowed(request, origin):
+            return response.json(f"{origin} is not an allowed origin", status=403)
         try:
-            return await handle_request(*args, **kwargs)
+            return await handle_request(request, *args, **kwargs)
         except KeyError as error:
             if "Session is disconnected" not in str(error):
                 raise
             return response.json("Session is disconnected", status=400)
 
     return handle
-
-
-def origin_allowed(origin: str, environ: Mapping[str, Any]) -> bool:
-    """Whether the Rasa server's CORS setting (``rasa run --cors``) allows ``origin`` on this
-    request's path: socket.io follows the one list the REST webhook follows.
-
-    Rasa 3.6 turns python-engineio's origin check off (``cors_allowed_origins=[]``) and browsers
-    do not apply CORS to WebSockets, so without this any website could open a conversation.
-    Requests without an Origin header (not from a browser) are not checked by engine.io.
-    """
-    request = environ.get("sanic.request")
-    if request is None:
-        return False
-    context = getattr(request.app.ctx, "sanic_cors", None)
-    for path, options in getattr(context, "resources", ()):
-        if try_match(request.path, path):
-            return bool(get_cors_origins(options, origin))
-    return False
 
 
 def _metadata(value: object) -> dict[str, Any] | None:
@@ -112,8 +113,8 @@ class SafeSocketIOInput(SocketIOInput):
     language from ``customData`` too); ``session_request``, because Rasa 3.6 calls
     python-socketio 5's coroutine ``enter_room`` without awaiting it (RasaHQ/rasa#13027), so with
     ``session_persistence`` no reply ever reached the client, and it accepted any JSON value as
-    the session id. Origins outside the server's CORS list are refused at the handshake
-    (``origin_allowed``), and a request for an engine.io session that was just closed gets 400
+    the session id. Every engine.io request passes ``guarded``: origins outside the server's
+    CORS list are refused, and a request for an engine.io session that was just closed gets 400
     instead of python-engineio's unhandled KeyError (a 500).
     """
 
@@ -124,8 +125,7 @@ class SafeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
-        sio.eio.cors_allowed_origins = origin_allowed
-        sio.eio.handle_request = closed_session_is_refused(sio.eio.handle_request)
+        sio.eio.handle_request = guarded(sio.eio.handle_request)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: object) -> None:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 import socketio
 import websockets
 from websockets.typing import Origin
@@ -61,23 +62,31 @@ class SocketChat:
 
 
 @asynccontextmanager
-async def socketio_chat(url: str, origin: str | None = None) -> AsyncIterator[SocketChat]:
-    """A connected conversation with a new session id (``session_persistence`` rooms)."""
-    client = socketio.AsyncClient(reconnection=False)
-    chat = SocketChat(client, f"test-{uuid.uuid4().hex[:12]}")
-    confirmed = asyncio.Event()
-    client.on("bot_uttered", chat._bot_uttered)
-    client.on("session_confirm", lambda _: confirmed.set())
+async def socketio_chat(
+    url: str, origin: str | None = None, forwarded_for: str | None = None
+) -> AsyncIterator[SocketChat]:
+    """A connected conversation with a new session id (``session_persistence`` rooms).
+    ``forwarded_for`` plays a client at that address behind a proxy (the production router
+    routes socket.io by it)."""
     headers = {"Origin": origin} if origin else {}
-    await client.connect(
-        url, headers=headers, transports=["polling"], wait_timeout=REPLY_WAIT_SECONDS
-    )
-    try:
-        await client.emit("session_request", {"session_id": chat.session_id})
-        await asyncio.wait_for(confirmed.wait(), REPLY_WAIT_SECONDS)
-        yield chat
-    finally:
-        await client.disconnect()
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    # Headers on the session, not connect(): python-engineio sends connect()'s headers with the
+    # handshake only, while a browser sends its Origin (and a proxy its X-Forwarded-For) with
+    # every request.
+    async with aiohttp.ClientSession(headers=headers) as http:
+        client = socketio.AsyncClient(reconnection=False, http_session=http)
+        chat = SocketChat(client, f"test-{uuid.uuid4().hex[:12]}")
+        confirmed = asyncio.Event()
+        client.on("bot_uttered", chat._bot_uttered)
+        client.on("session_confirm", lambda _: confirmed.set())
+        await client.connect(url, transports=["polling"], wait_timeout=REPLY_WAIT_SECONDS)
+        try:
+            await client.emit("session_request", {"session_id": chat.session_id})
+            await asyncio.wait_for(confirmed.wait(), REPLY_WAIT_SECONDS)
+            yield chat
+        finally:
+            await client.disconnect()
 
 
 async def websocket_conversation(

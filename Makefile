@@ -57,6 +57,16 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# rasa-webchat, which the browser tests embed as a partner website would (docs/widget.md): the
+# exact versions of web/vendor/package-lock.json, with no install scripts.
+WEB_VENDOR := web/vendor/node_modules/.package-lock.json
+$(WEB_VENDOR): web/vendor/package.json web/vendor/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is needed for the browser tests: sudo apt-get install npm" >&2; exit 1; fi; }
+	cd web/vendor && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # The model is cached by a hash of everything that shapes it, so unchanged inputs never retrain
 # (site and program data are read at run time and are not inputs).
 train: setup
@@ -84,7 +94,7 @@ test-stories: train
 	$(RASA) test core --model "$$(scripts/model-path)" --stories tests/stories \
 	  --fail-on-prediction-errors --out results/stories
 
-test: lint validate test-stories browser
+test: lint validate test-stories browser $(WEB_VENDOR)
 	AJC_MODEL="$$(scripts/model-path)" $(PY) -m pytest
 
 # Fast feedback while editing: no trained model, no servers, no browser, no production stack.

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,12 +85,14 @@ def running_assistant(
     credentials: Path = PROJECT_ROOT / "credentials.yml",
     tracker_store: str = TRACKER_STORE,
     twilio_api: str | None = None,
+    cors: Sequence[str] = ("*",),
 ) -> Iterator[Assistant]:
     """Both servers on free ports, conversations in a SQLite file under ``workdir``.
 
     ``credentials`` and ``tracker_store`` ("SQL" is Rasa's own) let benchmarks/webhook_fuzz.py
     compare with stock Rasa. ``twilio_api`` enables SMS / WhatsApp as ``make run`` does with
-    the Twilio settings, sending through that (fake) Messages API (devtools/fake_twilio.py).
+    the Twilio settings, sending through that (fake) Messages API (devtools/fake_twilio.py);
+    ``cors`` is the browser origins allowed (``rasa run --cors``).
     """
     actions_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "conversations.db"
@@ -141,7 +143,7 @@ def running_assistant(
             "--credentials",
             str(channels),
             "--cors",
-            "*",
+            *cors,
         ],
     ]
     assistant = Assistant(

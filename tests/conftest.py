@@ -1,6 +1,7 @@
 """Shared fixtures: one real assistant (both servers, SMS / WhatsApp enabled against a local fake
-of Twilio's API) for all end-to-end tests of a run, and a throwaway PostgreSQL server for the
-tests that compare SQLite with PostgreSQL."""
+of Twilio's API) for all end-to-end tests of a run, one that allows a single partner website's
+origin (as production does), and a throwaway PostgreSQL server for the tests that compare SQLite
+with PostgreSQL."""
 
 from __future__ import annotations
 
@@ -27,6 +28,22 @@ def twilio() -> Iterator[FakeTwilio]:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory, twilio: FakeTwilio) -> Iterator[Assistant]:
     with running_assistant(tmp_path_factory.mktemp("assistant"), twilio_api=twilio.url) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def partner_origin() -> str:
+    """Where the tests serve a partner website: the one origin ``partner_assistant`` allows."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def partner_assistant(
+    tmp_path_factory: pytest.TempPathFactory, partner_origin: str
+) -> Iterator[Assistant]:
+    """An assistant whose CORS list is ``partner_origin`` only (``assistant`` allows any)."""
+    workdir = tmp_path_factory.mktemp("partner-assistant")
+    with running_assistant(workdir, cors=(partner_origin,)) as running:
         yield running
 
 

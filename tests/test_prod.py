@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import socketio
 import yaml
 from rasa.core import lock_store as rasa_lock_store
 from rasa.core.lock_store import LockStore
@@ -31,6 +32,8 @@ from bot.lock_store import HeartbeatRedisLockStore
 from devtools.ports import free_port, port_free
 from devtools.prodrun import ProdStack, Reply, new_sender, running_prod
 from devtools.prodsetup import NGINX_INCLUDES, NGINX_SOURCE, render_nginx
+from devtools.prodstack import DEFAULT_CORS
+from devtools.socketio_chat import socketio_chat, websocket_conversation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.prod]
 
@@ -89,6 +92,33 @@ def test_only_the_chat_webhook_is_public(stack: ProdStack) -> None:
     tracker = requests.get(f"{stack.url}/conversations/someone/tracker", timeout=10)
     assert tracker.status_code == 404
     assert requests.get(f"{stack.url}/", timeout=10).ok
+
+
+def test_rasa_webchat_talks_socket_io_through_nginx_from_allowed_origins_only(
+    stack: ProdStack,
+) -> None:
+    """Long-polling then a WebSocket, as rasa-webchat connects, from clients at several
+    addresses (so both replicas take sockets): each engine.io session must stay on its replica."""
+    allowed = os.environ.get("AJC_CORS_ORIGINS", DEFAULT_CORS).split()[0]
+
+    async def conversation(address: str) -> list[str]:
+        async with socketio_chat(stack.url, origin=allowed, forwarded_for=address) as chat:
+            await chat.say("60608", custom_data={"language": "es"})
+            return await chat.until("Pilsen")
+
+    async def people() -> list[list[str]]:
+        return await asyncio.gather(*(conversation(f"198.51.100.{n}") for n in range(1, 7)))
+
+    assert all("millas" in "\n".join(texts) for texts in asyncio.run(people()))
+    greeting = websocket_conversation(stack.url, allowed, "hola", {"language": "es"}, "¡Hola!")
+    assert any("¡Hola!" in text for text in asyncio.run(greeting))
+
+    async def from_elsewhere() -> None:
+        async with socketio_chat(stack.url, origin="https://elsewhere.example"):
+            pass
+
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        asyncio.run(from_elsewhere())
 
 
 def test_each_conversation_stays_on_one_replica(stack: ProdStack) -> None:

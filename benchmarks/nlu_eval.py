@@ -140,7 +140,7 @@ def compare_pipelines(heldout: dict[str, list[Example]], workdir: Path) -> list[
     ]
     for name, config in configs:
         print(f"training {name}", flush=True)
-        model, seconds, cpu_seconds = train(config, all_data, workdir, Path(name).stem)
+        model, seconds, cpu_seconds = train(config, all_data, workdir, name.removesuffix(".yml"))
         results, ms = evaluate(model, heldout)
         real = {language: "-" for language in LANGUAGES}
         if questions is not None:

@@ -82,7 +82,7 @@ def measure(
     return tallies
 
 
-def _share(part: int, whole: int) -> str:
+def share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
@@ -102,8 +102,8 @@ def table(tallies: dict[str, dict[str, Tally]], label: str) -> list[str]:
     for language in sorted(tallies, key=lambda code: (code not in LANGUAGES, code)):
         t = tallies[language]["all"]
         lines.append(
-            f"| {language} | {t.total} | {_share(t.on_topic, t.total)} | "
-            f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} |"
+            f"| {language} | {t.total} | {share(t.on_topic, t.total)} | "
+            f"{share(t.fallback, t.total)} | {share(t.wrong, t.total)} |"
         )
     lines += [
         "",
@@ -116,8 +116,8 @@ def table(tallies: dict[str, dict[str, Tally]], label: str) -> list[str]:
                 continue
             wrong = ", ".join(f"{intent} ({n})" for intent, n in t.wrong_intents.most_common(3))
             lines.append(
-                f"| {language} | {topic} | {t.total} | {_share(t.on_topic, t.total)} | "
-                f"{_share(t.fallback, t.total)} | {_share(t.wrong, t.total)} | "
+                f"| {language} | {topic} | {t.total} | {share(t.on_topic, t.total)} | "
+                f"{share(t.fallback, t.total)} | {share(t.wrong, t.total)} | "
                 f"{wrong or ''} |"
             )
     return lines + [""]

@@ -61,7 +61,7 @@ def test_y_el_telefono_after_the_nearest_centers_gives_their_phones(
 
 def test_their_phone_after_a_named_center_is_that_centers(assistant: Assistant) -> None:
     sender = assistant.new_sender()
-    assert "Truman College" in texts(assistant.say(sender, "where is truman college"))
+    assert "Truman College" in texts(assistant.say(sender, "hours at the truman college ajc"))
     reply = texts(assistant.say(sender, "do they have a phone number"))
     assert "American Job Center at Truman College" in reply
     assert "ZIP code" not in reply

@@ -392,7 +392,7 @@ def test_small_screens_fit_without_sideways_scrolling(
     try:
         visitor.page.goto(site + "/es/")
         visitor.open_chat("Escríbanos: abrir el asistente de los Centros de Empleo")
-        visitor.say("hola, busco trabajo cerca del 60623", box="Escriba su mensaje")
+        visitor.say("oficina cerca del 60623", box="Escriba su mensaje")
         expect(visitor.reply("Pilsen")).to_be_visible()
 
         box = visitor.panel.bounding_box()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import unicodedata
+from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -173,3 +174,14 @@ def webhook_blueprint(channel: object) -> Blueprint:
         return response.json({"status": "ok"})
 
     return webhook
+
+
+async def handle_collecting(on_new_message: Handler, message: UserMessage) -> None:
+    """Hand a message to Rasa for a channel that answers afterwards with what was collected:
+    a timeout or failure is logged (never the text) and the replies so far are still sent."""
+    try:
+        await on_new_message(message)
+    except CancelledError:
+        logger.error("A message timed out before the assistant answered.")
+    except Exception:  # as Rasa's channels: answer what was collected
+        logger.exception("The assistant failed on a message (text not logged).")

@@ -7,9 +7,6 @@ passes numbers, lists and objects on as the message or the sender, shares one co
 
 from __future__ import annotations
 
-import logging
-from asyncio import CancelledError
-
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -21,13 +18,12 @@ from bot.channels.checks import (
     Handler,
     Refused,
     conversation_language,
+    handle_collecting,
     parse_body,
     reply_language,
     too_long_reply,
     webhook_blueprint,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class SafeRestInput(RestInput):
@@ -70,12 +66,7 @@ class SafeRestInput(RestInput):
                 input_channel=self.name(),
                 metadata=incoming.metadata,
             )
-            try:
-                await on_new_message(message)
-            except CancelledError:
-                logger.error("A message timed out before the assistant answered.")
-            except Exception:  # as Rasa's channel: answer what was collected
-                logger.exception("The assistant failed on a message (text not logged).")
+            await handle_collecting(on_new_message, message)
             return response.json(collector.messages)
 
         return webhook

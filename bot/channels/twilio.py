@@ -21,7 +21,6 @@ scripts/channel-credentials writes when the Twilio settings are present (docs/sm
 from __future__ import annotations
 
 import logging
-from asyncio import CancelledError
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -41,6 +40,7 @@ from bot.channels.checks import (
     MAX_MESSAGE_CHARS,
     Handler,
     clean_text,
+    handle_collecting,
     reply_language,
     too_long_reply,
     webhook_blueprint,
@@ -229,12 +229,7 @@ class TwilioChannel(TwilioInput):
             input_channel=self.name(),
             metadata={SENDER_PHONE_METADATA: phone} if phone else None,
         )
-        try:
-            await on_new_message(message)
-        except CancelledError:
-            logger.error("A message timed out before the assistant answered.")
-        except Exception:  # as Rasa's channels: send what was collected
-            logger.exception("The assistant failed on a message (text not logged).")
+        await handle_collecting(on_new_message, message)
         after = await store.retrieve(conversation)
         await self.send(sender, self.format(collected.messages, sender, after))
 

@@ -121,11 +121,22 @@ class Phone:
     assistant_url: str
     twilio: FakeTwilio
     number: str
+    # The URL Twilio is configured with, when it is not the address posted to (a proxy in
+    # front: AJC_TWILIO_WEBHOOK_URL); Twilio signs the URL it calls.
+    public_url: str | None = None
+    # The replica that answered each webhook, from the proxy's X-Upstream header.
+    upstreams: list[str] = field(default_factory=list)
 
     @classmethod
-    def new(cls, assistant_url: str, twilio: FakeTwilio, whatsapp: bool = False) -> Phone:
+    def new(
+        cls,
+        assistant_url: str,
+        twilio: FakeTwilio,
+        whatsapp: bool = False,
+        public_url: str | None = None,
+    ) -> Phone:
         number = f"+1312555{next(_NUMBERS) % 10_000:04d}"
-        return cls(assistant_url, twilio, f"whatsapp:{number}" if whatsapp else number)
+        return cls(assistant_url, twilio, f"whatsapp:{number}" if whatsapp else number, public_url)
 
     @property
     def to(self) -> str:
@@ -134,12 +145,15 @@ class Phone:
     def post(self, fields: dict[str, str], signed_with: str | None = AUTH_TOKEN) -> int:
         """Post a webhook as Twilio would; ``signed_with=None`` leaves the signature out."""
         url = self.assistant_url + WEBHOOK_PATH
+        signed_url = self.public_url or url
         headers = (
             {}
             if signed_with is None
-            else {"X-Twilio-Signature": signature(url, fields, signed_with)}
+            else {"X-Twilio-Signature": signature(signed_url, fields, signed_with)}
         )
-        return requests.post(url, data=fields, headers=headers, timeout=60).status_code
+        response = requests.post(url, data=fields, headers=headers, timeout=60)
+        self.upstreams.append(response.headers.get("X-Upstream", ""))
+        return response.status_code
 
     def send(self, body: str = "", **fields: str) -> list[str]:
         """Text ``body`` (and any other webhook fields); the texts the assistant sent back."""

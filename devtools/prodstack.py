@@ -95,6 +95,25 @@ class Settings:
         return Path("/var/tmp/ajc-prod") / hashlib.sha1(str(self.state).encode()).hexdigest()[:12]
 
 
+def credentials_file(settings: Settings) -> Path:
+    """The replicas' channels: deploy/credentials.prod.yml, plus SMS / WhatsApp when the Twilio
+    settings are in the environment, written by scripts/channel-credentials as on Kubernetes."""
+    return settings.state / "credentials.yml"
+
+
+def write_credentials(settings: Settings, env: Mapping[str, str]) -> None:
+    subprocess.run(
+        [
+            str(PROJECT_ROOT / "scripts" / "channel-credentials"),
+            str(PROJECT_ROOT / "deploy" / "credentials.prod.yml"),
+            str(credentials_file(settings)),
+        ],
+        env=dict(env),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def warm_up(port: int) -> Callable[[], None]:
     """The data-heavy action calls to the action server on ``port``, made after each start."""
 
@@ -147,7 +166,8 @@ def processes(settings: Settings, env: Mapping[str, str], model: Path) -> list[P
                 [
                     *(rasa, "run", "--model", str(model), "--interface", "127.0.0.1"),
                     *("--port", str(port), "--endpoints", "deploy/endpoints.prod.yml"),
-                    *("--credentials", "deploy/credentials.prod.yml", "--cors", *cors, "--quiet"),
+                    *("--credentials", str(credentials_file(settings)), "--cors", *cors),
+                    "--quiet",
                 ],
                 health=f"http://127.0.0.1:{port}/",
                 popen=python_popen,
@@ -287,6 +307,7 @@ def main() -> int:
     )
     prepare_folders(settings, postgres)
     python_env = stack_environment(env, settings)
+    write_credentials(settings, python_env)
     logs = settings.state / "logs"
     nginx_conf = prodsetup.render_nginx(
         settings.state / "nginx",

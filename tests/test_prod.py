@@ -29,6 +29,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import PROJECT_ROOT
 from bot.lock_store import HeartbeatRedisLockStore
+from devtools.fake_twilio import FakeTwilio, Phone, twilio_environment
 from devtools.ports import free_port, port_free
 from devtools.prodrun import ProdStack, Reply, new_sender, running_prod
 from devtools.prodsetup import NGINX_INCLUDES, NGINX_SOURCE, render_nginx
@@ -41,10 +42,16 @@ FALLBACK_RESPONSE = "utter_action_unavailable"
 K8S_DIR = PROJECT_ROOT / "deploy" / "k8s"
 
 
+# The address given to Twilio in production: TLS ends in front of nginx, so the channel is told
+# the public URL (AJC_TWILIO_WEBHOOK_URL) to check signatures against (docs/sms-whatsapp.md).
+PUBLIC_SMS_URL = "https://chat.example.org/webhooks/twilio/webhook"
+
+
 @pytest.fixture(scope="module")
-def stack() -> Iterator[ProdStack]:
+def stack(twilio: FakeTwilio) -> Iterator[ProdStack]:
     keep = os.environ.get("AJC_KEEP_PROD_STATE") == "1"  # logs and data for a post-mortem
-    with running_prod(replicas=2, action_servers=2, keep_state=keep) as running:
+    sms = {**twilio_environment(twilio.url), "AJC_TWILIO_WEBHOOK_URL": PUBLIC_SMS_URL}
+    with running_prod(replicas=2, action_servers=2, keep_state=keep, env=sms) as running:
         yield running
 
 
@@ -86,6 +93,20 @@ def test_a_spanish_conversation_goes_through_nginx(stack: ProdStack) -> None:
     assert "Pilsen" in answer.text and "millas" in answer.text
     served_by = {replica_of(r.upstream) for r in (question, answer)}
     assert served_by <= {f"127.0.0.1:{port}" for port in stack.settings.rasa_ports}
+
+
+def test_an_sms_conversation_goes_through_nginx_to_one_replica(
+    stack: ProdStack, twilio: FakeTwilio
+) -> None:
+    me = Phone.new(stack.url, twilio, public_url=PUBLIC_SMS_URL)
+    assert "¡Hola!" in "\n".join(me.send("hola"))
+    assert "código postal" in "\n".join(me.send("1"))
+    answer = "\n".join(me.send("60623"))
+    assert "Pilsen" in answer and "millas" in answer
+    served_by = {replica_of(upstream) for upstream in me.upstreams}
+    assert len(served_by) == 1, "every message of one phone number goes to one replica"
+    assert served_by <= {f"127.0.0.1:{port}" for port in stack.settings.rasa_ports}
+    assert me.post({"From": me.number, "Body": "hola"}, signed_with=None) == 403
 
 
 def test_only_the_chat_webhook_is_public(stack: ProdStack) -> None:

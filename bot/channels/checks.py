@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -64,6 +64,16 @@ class Incoming:
     @property
     def too_long(self) -> bool:
         return len(self.text) > MAX_MESSAGE_CHARS
+
+    def user_message(self, output_channel: OutputChannel, input_channel: str) -> UserMessage:
+        """The message as Rasa takes it, replies going to ``output_channel``."""
+        return UserMessage(
+            self.text,
+            output_channel,
+            self.sender,
+            input_channel=input_channel,
+            metadata=self.metadata,
+        )
 
 
 def clean_text(text: str) -> str:

@@ -8,7 +8,7 @@ passes numbers, lists and objects on as the message or the sender, shares one co
 from __future__ import annotations
 
 import rasa.utils.endpoints
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -59,13 +59,7 @@ class SafeRestInput(RestInput):
                     content_type="text/event-stream",
                 )
             collector = CollectingOutputChannel()
-            message = UserMessage(
-                incoming.text,
-                collector,
-                incoming.sender,
-                input_channel=self.name(),
-                metadata=incoming.metadata,
-            )
+            message = incoming.user_message(collector, self.name())
             await handle_collecting(on_new_message, message)
             return response.json(collector.messages)
 

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -152,13 +151,6 @@ class SafeSocketIOInput(SocketIOInput):
                 language = reply_language(incoming.metadata, None, incoming.text)
                 await output.send_text_message(incoming.sender, too_long_reply(language))
                 return
-            message = UserMessage(
-                incoming.text,
-                output,
-                incoming.sender,
-                input_channel=self.name(),
-                metadata=incoming.metadata,
-            )
-            await on_new_message(message)
+            await on_new_message(incoming.user_message(output, self.name()))
 
         return webhook

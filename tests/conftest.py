@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from devtools.fake_twilio import FakeTwilio, running_fake_twilio
 from devtools.ports import free_port
 from devtools.servers import Assistant, running_assistant
+from tests.browsers import chromium
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,12 @@ def partner_assistant(
     """An assistant whose CORS list is ``partner_origin`` only (``assistant`` allows any)."""
     workdir = tmp_path_factory.mktemp("partner-assistant")
     with running_assistant(workdir, cors=(partner_origin,)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as running:
         yield running
 
 

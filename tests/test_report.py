@@ -25,7 +25,6 @@ from statistics import median
 import pytest
 import sqlalchemy
 import yaml
-from playwright.sync_api import sync_playwright
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
@@ -52,7 +51,7 @@ from bot.report.period import STAFF_TIMEZONE
 from bot.report.unanswered import group_messages, group_misread
 from bot.tracker_store import MaskingSQLTrackerStore
 from devtools.servers import Assistant, running_assistant
-from tests.test_widget_browser import launch_chromium
+from tests.browsers import chromium
 
 # The start of the fallback's reply ("not sure I understood, did you mean ...?").
 SPANISH_REPHRASE, ENGLISH_REPHRASE = "No estoy seguro de haberle entendido", "not sure I understood"
@@ -608,8 +607,7 @@ def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path
     folder = tmp_path
     if os.environ.get("AJC_UPDATE_SCREENSHOTS") == "1":
         folder = PROJECT_ROOT / "docs" / "screenshots"
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(output.html_path.as_uri())
         widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
@@ -621,7 +619,6 @@ def test_report_reads_well_in_a_browser(seeded: Seeded, output: Output, tmp_path
         name = "Messages the assistant possibly misunderstood"
         assert page.get_by_role("heading", name=name).is_visible()
         page.screenshot(path=str(folder / "report.png"), full_page=True)
-        browser.close()
 
 
 @pytest.mark.e2e

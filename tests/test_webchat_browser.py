@@ -15,11 +15,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot import PROJECT_ROOT
 from devtools.servers import Assistant
-from tests.test_widget_browser import REPLY_WAIT_MS, launch_chromium
+from tests.browsers import REPLY_WAIT_MS
 
 PARTNER_PAGE = PROJECT_ROOT / "web" / "partners" / "rasa-webchat.html"
 WEBCHAT_BUILD = (
@@ -57,14 +57,6 @@ def partner_site(
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,47 +17,18 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot import PROJECT_ROOT
 from bot.web import WEBHOOK_PATH, WebServer
 from devtools.servers import Assistant
+from tests.browsers import REPLY_WAIT_MS
 
-CHROMIUM = Path(os.environ.get("AJC_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# A ceiling for waiting on the assistant's replies on a busy 2-core machine, not a timing check.
-REPLY_WAIT_MS = 60_000
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
 expect.set_options(timeout=REPLY_WAIT_MS)
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    """Debian's Chromium, headless; the test is skipped with the fix when it is not installed
-    (`make test` installs it first, so there it always runs)."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"No Chromium at {CHROMIUM}: make browser (apt-get install chromium)")
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -58,8 +58,10 @@ def test_english_employer_leaves_a_referral_and_corrects_an_answer(assistant: As
     assert change[0]["text"] == "What would you like to change?"
     contact_button = next(b for b in change[0]["buttons"] if b["title"] == "Phone or email")
     assert "phone number or email" in texts(assistant.say(me, contact_button["payload"]))
-    assert "Contact: +13125550188" in texts(assistant.say(me, "312-555-0188"))
-    received = texts(assistant.say(me, "yes, send it"))
+    summary = assistant.say(me, "312-555-0188")
+    assert "Contact: +13125550188" in texts(summary)
+    send = next(b for m in summary for b in m.get("buttons") or [] if b["title"] == "Yes, send it")
+    received = texts(assistant.say(me, send["payload"]))
     row = get_referral(REFERENCE.search(received).group(), settings=assistant.referral_settings)
     assert row.kind == "employer" and row.phone == "+13125550188" and row.email is None
     assert row.routed_to == "sector_tdl", (

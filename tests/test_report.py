@@ -83,7 +83,7 @@ SPANISH_REFERRAL = [
 ENGLISH_REFERRAL = [
     "can someone from your team call me", "I'm an employer", "yes", "Sam Lee",
     "Lakeview Logistics", "sam@lakeview-logistics.example", "60608", "5 forklift drivers", "EN",
-    "afternoons", "yes, send it",
+    "afternoons", "yes",
 ]  # fmt: skip
 
 
